@@ -1,0 +1,27 @@
+# The two commands of the README. Both set up .venv from the lock first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: site test lock clean
+
+site: $(STAMP)
+	$(VENV)/bin/invoke build
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+$(STAMP): requirements.lock
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $(STAMP)
+
+# Regenerate the lock (with hashes) from requirements.in.
+lock:
+	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-find-links --no-emit-index-url -o requirements.lock requirements.in
+	rm -rf .venv-lock
+
+clean:
+	rm -rf output .unsigned cache .pytest_cache

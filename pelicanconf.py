@@ -1,0 +1,79 @@
+"""Pelican settings for the Unsigned sample site (development builds)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "Unsigned"
+SITESUBTITLE = "Healthcare, from the people who cannot sign their names"
+SITEURL = ""
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+ARTICLE_PATHS = ["essays"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+
+ARTICLE_URL = "essays/{slug}/"
+ARTICLE_SAVE_AS = "essays/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAGS_SAVE_AS = "tags/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+
+# Feeds: every essay in one Atom feed and one RSS feed; never an author feed.
+FEED_DOMAIN = "https://unsigned.example"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+FEED_MAX_ITEMS = None
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+TAG_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+RSS_FEED_SUMMARY_ONLY = True
+
+DEFAULT_PAGINATION = 10
+SUMMARY_MAX_LENGTH = 50
+
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = [
+    "anonymize",
+    "pelican.plugins.series",
+    "pelican.plugins.neighbors",
+    "pelican.plugins.related_posts",
+    "pelican.plugins.sitemap",
+]
+SITEMAP = {"format": "xml", "exclude": ["tag/", "category/"]}
+RELATED_POSTS_MAX = 3
+
+# The pseudonym shown for every essay; editors may approve pen names here.
+ANONYMIZE_PSEUDONYM = "Anonymous"
+ANONYMIZE_PEN_NAMES = ["Night Float"]
+ANONYMIZE_REPORT_PATH = str(ROOT / ".unsigned" / "build-report.json")
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+DISCLAIMER = (
+    "Essays on Unsigned are personal opinion, not medical advice. Details are "
+    "altered to protect patients and writers."
+)
+
+RELATIVE_URLS = True
+LOAD_CONTENT_CACHE = False

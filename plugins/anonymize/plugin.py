@@ -1,0 +1,74 @@
+"""Pelican glue: a `register()` that connects each signal to one function."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican import signals
+
+from . import settings as plugin_settings
+from . import state
+from .errors import AnonymizeError
+from .reader import AnonymizingMarkdownReader
+
+logger = logging.getLogger("anonymize")
+
+
+class BuildRefused(Exception):
+    """Raised before anything is written when any source failed a check."""
+
+
+def on_initialized(pelican) -> None:
+    """Start a fresh report and force the safe settings."""
+    state.reset()
+    plugin_settings.enforce(pelican.settings)
+
+
+def on_readers_init(readers) -> None:
+    """Every Markdown extension is read by our reader, never Pelican's own."""
+    # Sent before Pelican instantiates its readers, so classes are enough.
+    for ext in AnonymizingMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = AnonymizingMarkdownReader
+    # Pelican's HTML and reStructuredText readers do not scrub: never use them.
+    for ext in ("html", "htm", "rst"):
+        readers.reader_classes[ext] = None
+
+
+def on_generators_finalized(generators) -> None:
+    """Fail closed: if any source was refused, stop before writing anything."""
+    current = state.current()
+    if current.errors:
+        problems = "\n".join(f"  - {err}" for err in _unique(current.errors))
+        raise BuildRefused(
+            f"{len(_unique(current.errors))} source file(s) cannot be published:\n{problems}"
+        )
+
+
+def on_finalized(pelican) -> None:
+    """Log every removal and write the machine-readable report."""
+    report = state.current().report
+    report.log()
+    path = pelican.settings.get("ANONYMIZE_REPORT_PATH") or default_report_path(pelican.settings)
+    report.write(path)
+    logger.info("anonymize: build report written to %s", path)
+
+
+def default_report_path(settings) -> str:
+    """Beside the output folder, never inside it: the report is for editors."""
+    output = os.path.abspath(settings["OUTPUT_PATH"])
+    return os.path.join(os.path.dirname(output), ".unsigned", "build-report.json")
+
+
+def _unique(errors: list[AnonymizeError]) -> list[AnonymizeError]:
+    seen: dict[str, AnonymizeError] = {}
+    for err in errors:
+        seen.setdefault(str(err), err)
+    return list(seen.values())
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(on_readers_init)
+    signals.all_generators_finalized.connect(on_generators_finalized)
+    signals.finalized.connect(on_finalized)

@@ -1,0 +1,92 @@
+"""What every scrubbing step removed or flagged, per source file.
+
+Editors read it in the build log and in a JSON report next to the build;
+tests assert on it. Values of dropped header keys are never recorded: the
+report names the key, not the identity it carried.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+logger = logging.getLogger("anonymize")
+logger.setLevel(logging.INFO)  # removals are shown in the build log by default
+
+REMOVED = "removed"
+REPLACED = "replaced"
+FINDING = "finding"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing a scrubbing step did to one source file."""
+
+    action: str  # removed | replaced | finding
+    kind: str  # e.g. header-key, date-precision, html-comment, tracking-param
+    what: str  # what was removed or flagged, never a dropped header's value
+    where: str  # header, body, summary, an attribute or a link
+
+
+class Report:
+    """Collects entries per source path for one build."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[Entry]] = defaultdict(list)
+
+    def add(self, source: str, action: str, kind: str, what: str, where: str) -> None:
+        self.entries[source].append(Entry(action, kind, what, where))
+
+    def removed(self, source: str, kind: str, what: str, where: str) -> None:
+        self.add(source, REMOVED, kind, what, where)
+
+    def replaced(self, source: str, kind: str, what: str, where: str) -> None:
+        self.add(source, REPLACED, kind, what, where)
+
+    def finding(self, source: str, kind: str, what: str, where: str) -> None:
+        self.add(source, FINDING, kind, what, where)
+
+    def extend(self, source: str, entries: list[Entry]) -> None:
+        self.entries[source].extend(entries)
+
+    def for_source(self, source: str) -> list[Entry]:
+        return list(self.entries.get(source, []))
+
+    def kinds(self, source: str) -> set[str]:
+        return {e.kind for e in self.entries.get(source, [])}
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+    def log(self) -> None:
+        """Write one summary line per source and one line per entry."""
+        for source in sorted(self.entries):
+            entries = self.entries[source]
+            counts: dict[str, int] = defaultdict(int)
+            for e in entries:
+                counts[f"{e.action} {e.kind}"] += 1
+            summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items()))
+            logger.info("anonymize: %s: %s", source, summary)
+            for e in entries:
+                logger.info("anonymize:   %s %s: %s (%s)", e.action, e.kind, e.what, e.where)
+
+    def to_dict(self) -> dict:
+        return {
+            "sources": [
+                {"source": s, "entries": [asdict(e) for e in self.entries[s]]}
+                for s in sorted(self.entries)
+            ]
+        }
+
+    def write(self, path: str | os.PathLike) -> Path:
+        """Write the JSON report atomically (never a half-written file)."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(tmp, target)
+        return target

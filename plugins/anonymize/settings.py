@@ -1,0 +1,59 @@
+"""Pelican settings the plugin enforces, whatever a configuration says.
+
+The safe choice never needs configuring: these values are forced at start-up
+and any different value in a configuration is overridden with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import MutableMapping
+from typing import Any
+
+from pelican.settings import DEFAULT_CONFIG
+
+logger = logging.getLogger("anonymize")
+
+# Setting -> the only value a build may run with.
+ENFORCED: dict[str, Any] = {
+    # no author pages, author lists or author feeds
+    "AUTHOR_SAVE_AS": "",
+    "AUTHOR_URL": "",
+    "AUTHORS_SAVE_AS": "",
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+    # dates never come from file-system times, nor from file names
+    "DEFAULT_DATE": None,
+    "FILENAME_METADATA": "",
+    "PATH_METADATA": "",
+    # dates are days; times in feeds are midnight UTC, never a local zone
+    "TIMEZONE": "UTC",
+    # slugs come from the title or an explicit Slug:, never the file name
+    "SLUGIFY_SOURCE": "title",
+    # no draft or source files published next to the site
+    "OUTPUT_SOURCES": False,
+}
+
+# Our own settings and their safe defaults.
+DEFAULTS: dict[str, Any] = {
+    "ANONYMIZE_PSEUDONYM": "Anonymous",
+    "ANONYMIZE_PEN_NAMES": [],
+    "ANONYMIZE_REPORT_PATH": None,
+}
+
+
+def enforce(settings: MutableMapping[str, Any]) -> list[str]:
+    """Force the safe values into `settings`; return the names overridden."""
+    overridden = []
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    for key, value in ENFORCED.items():
+        configured = settings.get(key, value)
+        if configured != value and configured != DEFAULT_CONFIG.get(key) and configured not in ("", None):
+            overridden.append(key)
+            logger.warning("anonymize: setting %s=%r overridden with %r", key, settings[key], value)
+        settings[key] = value
+    pseudonym = settings["ANONYMIZE_PSEUDONYM"] or "Anonymous"
+    settings["ANONYMIZE_PSEUDONYM"] = pseudonym
+    settings["AUTHOR"] = pseudonym
+    return overridden

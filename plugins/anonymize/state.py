@@ -1,0 +1,28 @@
+"""Per-build state: the report being written and the errors found so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import AnonymizeError
+from .report import Report
+
+
+@dataclass
+class BuildState:
+    report: Report = field(default_factory=Report)
+    errors: list[AnonymizeError] = field(default_factory=list)
+
+
+_current = BuildState()
+
+
+def reset() -> BuildState:
+    """Start a fresh build (Pelican may run several in one process)."""
+    global _current
+    _current = BuildState()
+    return _current
+
+
+def current() -> BuildState:
+    return _current
