@@ -62,3 +62,12 @@ def clean(c, output="output"):
     for path in (ROOT / output, ROOT / ".unsigned", ROOT / "cache"):
         if path.exists():
             shutil.rmtree(path)
+
+
+# --- Image scrubbing tasks (images issue) -------------------------------------
+
+# --- Editorial workflow tasks (workflow issue) -------------------------------
+
+# --- Audit and atomic publish (audit issue) -----------------------------------
+
+# --- Benchmarks (bench issue) -------------------------------------------------
