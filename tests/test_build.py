@@ -157,3 +157,13 @@ def test_publication_date_ignores_file_mtime(content_copy, tmp_path):
 @pytest.mark.parametrize("page", ["about", "submit", "disclaimer"])
 def test_pages_are_built(site, page):
     assert (site.output / page / "index.html").is_file()
+
+
+def test_responses_link_both_ways(site):
+    reply = (site.output / "essays" / "in-defence-of-the-group-chat" / "index.html").read_text("utf-8")
+    original = (site.output / "essays" / "what-we-say-in-the-group-chat" / "index.html").read_text("utf-8")
+    assert 'This essay responds to <a href="../../essays/what-we-say-in-the-group-chat/"' in reply or (
+        "This essay responds to" in reply and "what-we-say-in-the-group-chat/" in reply
+    )
+    responses = original.split('class="responses"', 1)[1]
+    assert "in-defence-of-the-group-chat/" in responses

@@ -11,6 +11,7 @@ from . import settings as plugin_settings
 from . import state
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
+from .responses import link_responses
 
 logger = logging.getLogger("anonymize")
 
@@ -70,5 +71,6 @@ def _unique(errors: list[AnonymizeError]) -> list[AnonymizeError]:
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.readers_init.connect(on_readers_init)
+    signals.article_generator_finalized.connect(link_responses)
     signals.all_generators_finalized.connect(on_generators_finalized)
     signals.finalized.connect(on_finalized)

@@ -10,12 +10,24 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 logger = logging.getLogger("anonymize")
 logger.setLevel(logging.INFO)  # removals are shown in the build log by default
+
+# The per-essay removal log is thousands of lines on a large site; Pelican's
+# rich console handler lays out each record as a table (about 2 ms a line),
+# which cost more than scrubbing itself. These lines go to a plain handler.
+report_logger = logging.getLogger("anonymize.report")
+report_logger.setLevel(logging.INFO)
+report_logger.propagate = False
+if not report_logger.handlers:
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(message)s"))
+    report_logger.addHandler(_handler)
 
 REMOVED = "removed"
 REPLACED = "replaced"
@@ -64,15 +76,17 @@ class Report:
 
     def log(self) -> None:
         """Write one summary line per source and one line per entry."""
+        lines = []
         for source in sorted(self.entries):
             entries = self.entries[source]
             counts: dict[str, int] = defaultdict(int)
             for e in entries:
                 counts[f"{e.action} {e.kind}"] += 1
             summary = ", ".join(f"{n}× {k}" for k, n in sorted(counts.items()))
-            logger.info("anonymize: %s: %s", source, summary)
-            for e in entries:
-                logger.info("anonymize:   %s %s: %s (%s)", e.action, e.kind, e.what, e.where)
+            lines.append(f"anonymize: {source}: {summary}")
+            lines.extend(f"anonymize:   {e.action} {e.kind}: {e.what} ({e.where})" for e in entries)
+        if lines:
+            report_logger.info("\n".join(lines))
 
     def to_dict(self) -> dict:
         return {

@@ -1,0 +1,1 @@
+"""Benchmarks for the anonymizing pipeline (run with `invoke bench`)."""
