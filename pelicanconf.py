@@ -62,10 +62,11 @@ ANONYMIZE_PSEUDONYM = "Anonymous"
 ANONYMIZE_PEN_NAMES = ["Night Float"]
 ANONYMIZE_REPORT_PATH = str(ROOT / ".unsigned" / "build-report.json")
 
+# No smarty extension: its inline patterns cost a quarter of the whole build
+# (bench/results.md); essays keep the quotes their writers typed.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.smarty": {},
     },
     "output_format": "html5",
 }

@@ -24,9 +24,10 @@ def pelican(content: str, output: str, settings: str, *extra: str) -> None:
 
 
 @task(help={"content": "content folder (default: content)", "output": "output folder (default: output)"})
-def build(c, content="content", output="output", settings="pelicanconf.py"):
+def build(c, content="content", output="output", settings="pelicanconf.py", cache_path=None):
     """Build the site with the anonymizing plugin."""
-    pelican(content, output, settings, "--delete-output-directory")
+    extra = ["--cache-path", cache_path] if cache_path else []
+    pelican(content, output, settings, "--delete-output-directory", *extra)
 
 
 @task

@@ -167,3 +167,10 @@ def test_responses_link_both_ways(site):
     )
     responses = original.split('class="responses"', 1)[1]
     assert "in-defence-of-the-group-chat/" in responses
+
+
+def test_sitemap_dates_are_days_without_build_time(site):
+    xml = (site.output / "sitemap.xml").read_text("utf-8")
+    stamps = re.findall(r"<lastmod>([^<]+)</lastmod>", xml)
+    assert stamps, "essays keep their publication day"
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", s) for s in stamps), stamps

@@ -7,11 +7,12 @@ import os
 
 from pelican import signals
 
+from . import scrub_cache, state
 from . import settings as plugin_settings
-from . import state
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
 from .responses import link_responses
+from .sitemap_dates import on_finalized as sitemap_day_only
 
 logger = logging.getLogger("anonymize")
 
@@ -23,7 +24,11 @@ class BuildRefused(Exception):
 def on_initialized(pelican) -> None:
     """Start a fresh report and force the safe settings."""
     state.reset()
+    scrub_cache.reset()
     plugin_settings.enforce(pelican.settings)
+    # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
+    signals.finalized.connect(sitemap_day_only)
+    signals.finalized.connect(on_finalized)
 
 
 def on_readers_init(readers) -> None:
@@ -50,6 +55,10 @@ def on_finalized(pelican) -> None:
     """Log every removal and write the machine-readable report."""
     report = state.current().report
     report.log()
+    cache = scrub_cache.for_settings(pelican.settings)
+    if cache:
+        cache.prune()
+        logger.info("anonymize: scrub cache: %d reused, %d scrubbed", cache.hits, cache.misses)
     path = pelican.settings.get("ANONYMIZE_REPORT_PATH") or default_report_path(pelican.settings)
     report.write(path)
     logger.info("anonymize: build report written to %s", path)
@@ -73,4 +82,3 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_finalized.connect(link_responses)
     signals.all_generators_finalized.connect(on_generators_finalized)
-    signals.finalized.connect(on_finalized)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from . import state
+from . import scrub_cache, state
 from .errors import AnonymizeError
 from .html_scrub import scrub_html
 from .metadata import apply_header_policy, check_header_block
+from .report import Entry
 
 
 class AnonymizingMarkdownReader(MarkdownReader):
@@ -37,7 +38,14 @@ class AnonymizingMarkdownReader(MarkdownReader):
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
             ) from None
         check_header_block(text, source)
+        cache = scrub_cache.for_settings(self.settings)
+        key = cache.key(raw, source) if cache else ""
+        hit = cache.get(key) if cache else None
+        if hit is not None:
+            return self._from_cache(hit, source)
         self._anon_source = source
+        self._anon_kept: dict[str, list[str]] = {}
+        errors_before = len(state.current().errors)
         content, metadata = super().read(source_path)
         report = state.current().report
         content = scrub_html(content, source=source, where="body", settings=self.settings, report=report)
@@ -45,7 +53,35 @@ class AnonymizingMarkdownReader(MarkdownReader):
             metadata["summary"] = scrub_html(
                 metadata["summary"], source=source, where="summary", settings=self.settings, report=report
             )
+        if cache and len(state.current().errors) == errors_before:
+            formatted = {
+                name: metadata[name]
+                for name in self.settings["FORMATTED_FIELDS"]
+                if isinstance(metadata.get(name), str)
+            }
+            cache.put(key, {
+                "content": content,
+                "meta": self._anon_kept,
+                "formatted": formatted,
+                "entries": [[e.action, e.kind, e.what, e.where] for e in report.for_source(source)],
+            })
         return content, metadata
+
+    def _from_cache(self, hit: dict, source: str):
+        """Rebuild the reader's result from a cache entry, replaying what it reported."""
+        state.current().report.extend(source, [Entry(*e) for e in hit["entries"]])
+        formatted = hit["formatted"]
+        metadata = {}
+        for name, value in hit["meta"].items():
+            if name in formatted:
+                metadata[name] = self.process_metadata(name, formatted[name])
+            elif name in self.settings["FORMATTED_FIELDS"]:
+                continue  # an empty formatted field: Pelican would have dropped it too
+            elif len(value) > 1 and DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                metadata[name] = self.process_metadata(name, value)
+            else:
+                metadata[name] = self.process_metadata(name, value[0])
+        return hit["content"], metadata
 
     def _parse_metadata(self, meta):  # type: ignore[override]
         source = self._anon_source
@@ -56,6 +92,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
             settings=self.settings,
             report=state.current().report,
         )
+        self._anon_kept = {k.lower(): list(v) for k, v in kept.items()}
         return super()._parse_metadata(kept)
 
     def _relative(self, source_path: str) -> str:

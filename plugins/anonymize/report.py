@@ -63,7 +63,8 @@ class Report:
         self.add(source, FINDING, kind, what, where)
 
     def extend(self, source: str, entries: list[Entry]) -> None:
-        self.entries[source].extend(entries)
+        if entries:
+            self.entries[source].extend(entries)
 
     def for_source(self, source: str) -> list[Entry]:
         return list(self.entries.get(source, []))

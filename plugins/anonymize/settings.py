@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_PSEUDONYM": "Anonymous",
     "ANONYMIZE_PEN_NAMES": [],
     "ANONYMIZE_REPORT_PATH": None,
+    # Reuse scrub results for unchanged essays (keyed by content and code; see scrub_cache.py).
+    "ANONYMIZE_SCRUB_CACHE": True,
+    "ANONYMIZE_SCRUB_CACHE_PATH": None,
 }
 
 

@@ -1,0 +1,47 @@
+"""The scrub cache gives the same site and the same report as a cold build."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import ROOT, output_files, run_build
+
+
+def _tree(out):
+    return {str(p.relative_to(out)): p.read_bytes() for p in output_files(out)}
+
+
+def _report():
+    return json.loads((ROOT / ".unsigned" / "build-report.json").read_text("utf-8"))
+
+
+def test_cached_build_equals_cold_build(content_copy, tmp_path):
+    env_cache = tmp_path / "scrub-cache"
+    cold = run_build(content_copy, tmp_path / "cold", "--cache-path", str(env_cache))
+    assert cold.returncode == 0, cold.log
+    cold_report = _report()
+    assert re.search(r"scrub cache: 0 reused, \d+ scrubbed", cold.log)
+    warm = run_build(content_copy, tmp_path / "warm", "--cache-path", str(env_cache))
+    assert warm.returncode == 0, warm.log
+    assert re.search(r"scrub cache: \d+ reused, 0 scrubbed", warm.log)
+    assert _report() == cold_report
+    cold_tree, warm_tree = _tree(tmp_path / "cold"), _tree(tmp_path / "warm")
+    assert sorted(warm_tree) == sorted(cold_tree)
+    assert [n for n in cold_tree if cold_tree[n] != warm_tree[n]] == []
+
+
+def test_changed_essay_is_scrubbed_again(content_copy, tmp_path):
+    cache = tmp_path / "scrub-cache"
+    first = run_build(content_copy, tmp_path / "one", "--cache-path", str(cache))
+    assert first.returncode == 0, first.log
+    essay = content_copy / "essays" / "the-photograph-in-the-corridor.md"
+    essay.write_text(essay.read_text("utf-8") + "\n<!-- a second private note -->\n", "utf-8")
+    second = run_build(content_copy, tmp_path / "two", "--cache-path", str(cache))
+    assert second.returncode == 0, second.log
+    assert re.search(r"scrub cache: \d+ reused, 1 scrubbed", second.log)
+    assert "a second private note" not in (tmp_path / "two" / "essays" / "the-photograph-in-the-corridor"
+                                            / "index.html").read_text("utf-8")
+    comments = [e for s in _report()["sources"] if s["source"] == "essays/the-photograph-in-the-corridor.md"
+                for e in s["entries"] if e["kind"] == "html-comment"]
+    assert len(comments) == 2
