@@ -72,3 +72,18 @@ def clean(c, output="output"):
 # --- Audit and atomic publish (audit issue) -----------------------------------
 
 # --- Benchmarks (bench issue) -------------------------------------------------
+
+
+@task(help={
+    "essays": "essays in the main corpus (default 1000)",
+    "images": "photos referenced by the essays of the site corpus (default 0)",
+    "runs": "runs per measurement; medians are reported (default 3)",
+    "large": "essays in the scaling corpus (default 10000; 0 skips it)",
+    "photos": "12-megapixel photos for the image scrub comparison (default 12; 0 skips it)",
+})
+def bench(c, essays=1000, images=0, runs=3, large=10000, photos=12):
+    """Measure the pipeline against bare Pelican, rebuilds, image scrubbing and scale; write bench/results.md."""
+    sys.path.insert(0, str(ROOT))
+    from bench.run import run
+
+    run(essays=int(essays), images=int(images), runs=int(runs), large=int(large), photos=int(photos))

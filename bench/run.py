@@ -1,0 +1,185 @@
+"""Measure the pipeline against bare Pelican, rebuilds, image scrubbing and scale.
+
+Everything is measured in one run on one machine and reported as medians and
+ratios, because absolute seconds mean little across machines while ratios
+measured side by side do. Peak memory comes from the kernel's accounting of
+each child process tree (wait4), not from sampling.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+INVOKE = str(Path(PY).parent / "invoke")
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Series:
+    name: str
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(s.peak_mb for s in self.samples)
+
+
+def measure(cmd: list[str], cwd: Path = ROOT) -> Sample:
+    """Run `cmd`; return wall time and the peak RSS of its largest process."""
+    with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: a full pipe would stall the build
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errfile)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errfile.seek(0)
+            err = errfile.read().decode("utf-8", "replace")
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return Sample(seconds, usage.ru_maxrss / 1024)
+
+
+def full_build(content: Path, output: Path, cache: Path) -> list[str]:
+    return [INVOKE, "build", "--content", str(content), "--output", str(output), "--cache-path", str(cache)]
+
+
+def bare_build(content: Path, output: Path) -> list[str]:
+    return [PY, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "bench" / "bare_pelicanconf.py"),
+            "--delete-output-directory", "-q"]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}")
+
+
+def bench_site(work: Path, essays: int, images: int, runs: int, log) -> dict:
+    """Cold full pipeline vs bare Pelican, and a one-essay rebuild, at `essays` essays."""
+    content = corpus.generate(work / f"content-{essays}", essays, images)
+    full, bare, rebuild = Series("full"), Series("bare"), Series("rebuild")
+    for i in range(runs):
+        cache = work / f"cache-cold-{essays}-{i}"
+        full.samples.append(measure(full_build(content, work / "out-full", cache)))
+        shutil.rmtree(cache, ignore_errors=True)
+        bare.samples.append(measure(bare_build(content, work / "out-bare")))
+        log(f"  {essays} essays run {i + 1}/{runs}: full {full.samples[-1].seconds:.2f}s, "
+            f"bare {bare.samples[-1].seconds:.2f}s")
+    warm = work / f"cache-warm-{essays}"
+    measure(full_build(content, work / "out-warm", warm))
+    for i in range(runs):
+        corpus.touch_one(content, i)
+        rebuild.samples.append(measure(full_build(content, work / "out-warm", warm)))
+        log(f"  rebuild after one essay changed, run {i + 1}/{runs}: {rebuild.samples[-1].seconds:.2f}s")
+    return {"essays": essays, "full": full, "bare": bare, "rebuild": rebuild}
+
+
+def bench_images(work: Path, count: int, log) -> dict | None:
+    """`invoke scrub` vs `exiftool -all=` (and mat2) on the same 12-megapixel photos."""
+    try:
+        from bench.images import bench_images as run_images
+    except ImportError:
+        log("  image scrubber benchmark not available (bench/images.py missing)")
+        return None
+    return run_images(count, work / "images", log=log)
+
+
+def run(essays: int = 1000, images: int = 0, runs: int = 3, large: int = 10000, photos: int = 12,
+        out: Path = ROOT / "bench" / "results.md", log=print) -> str:
+    work = Path(tempfile.mkdtemp(prefix="unsigned-bench-"))
+    try:
+        log(f"bench: working in {work}")
+        small = bench_site(work, essays, images, runs, log)
+        scale = None
+        if large:
+            content = corpus.generate(work / f"content-{large}", large, images)
+            scale = Series("large")
+            scale.samples.append(measure(full_build(content, work / "out-large", work / "cache-large")))
+            log(f"  {large} essays: {scale.samples[-1].seconds:.2f}s, peak {scale.samples[-1].peak_mb:.0f} MB")
+        img = bench_images(work, photos, log) if photos else None
+        text = render(small, scale, large, img)
+        out.write_text(text, "utf-8")
+        log(text)
+        return text
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render(small: dict, scale: Series | None, large: int, img: dict | None) -> str:
+    full, bare, rebuild = small["full"], small["bare"], small["rebuild"]
+    n = small["essays"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Last run: {datetime.now(UTC):%Y-%m-%d} (UTC) with `invoke bench`.",
+        f"Machine: {machine()}.",
+        "",
+        f"Runs per measurement: {len(full.samples)}; times are medians of wall-clock seconds.",
+        "",
+        "| measurement | median s | peak MB | ratio | target | |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    r_full = full.median / bare.median
+    r_rebuild = rebuild.median / full.median
+    lines.append(f"| bare Pelican, {n} essays (default theme, no plugins) | {bare.median:.2f} | "
+                 f"{bare.peak_mb:.0f} | 1.00 | | |")
+    lines.append(f"| full pipeline (`invoke build`), {n} essays, cold | {full.median:.2f} | {full.peak_mb:.0f} | "
+                 f"{r_full:.2f}× bare | ≤ 1.15× | {_verdict(r_full <= 1.15)} |")
+    lines.append(f"| rebuild after one essay changed | {rebuild.median:.2f} | {rebuild.peak_mb:.0f} | "
+                 f"{r_rebuild:.2f}× cold | ≤ 0.5× | {_verdict(r_rebuild <= 0.5)} |")
+    if scale:
+        r_scale = scale.median / full.median
+        lines.append(f"| full pipeline, {large} essays, cold | {scale.median:.2f} | {scale.peak_mb:.0f} | "
+                     f"{r_scale:.2f}× {n} essays | ≤ 11× | {_verdict(r_scale <= 11)} |")
+        lines.append(f"| peak memory at {large} essays | | {scale.peak_mb:.0f} | | < 2048 MB | "
+                     f"{_verdict(scale.peak_mb < 2048)} |")
+    if img:
+        lines += ["", "## Image scrubbing", "", img.get("table", "")]
+    lines += ["", "Peak MB is the largest resident set of any process in the measured command (kernel accounting "
+              "via wait4). The synthetic corpus (bench/corpus.py) gives every essay identifying headers, a "
+              "tracking link, a mail-gateway link, a video embed and an HTML comment.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    run()
