@@ -15,6 +15,7 @@ from .errors import AnonymizeError
 from .html_scrub import scrub_html
 from .metadata import apply_header_policy, check_header_block
 from .report import Entry
+from .text_scrub import clean_text, lookalikes
 
 
 class AnonymizingMarkdownReader(MarkdownReader):
@@ -92,8 +93,25 @@ class AnonymizingMarkdownReader(MarkdownReader):
             settings=self.settings,
             report=state.current().report,
         )
+        kept = self._clean_header_text(kept, source)
         self._anon_kept = {k.lower(): list(v) for k, v in kept.items()}
         return super()._parse_metadata(kept)
+
+    def _clean_header_text(self, kept: dict[str, list[str]], source: str) -> dict[str, list[str]]:
+        """Header values are text on the page too: the same invisible characters go, look-alikes are found."""
+        report = state.current().report
+        out: dict[str, list[str]] = {}
+        for key, values in kept.items():
+            cleaned_values = []
+            for value in values:
+                cleaned, gone = clean_text(value)
+                for name in gone:
+                    report.removed(source, "invisible-character", name, f"header {key}")
+                for word in lookalikes(cleaned):
+                    report.finding(source, "lookalike", word, f"header {key}")
+                cleaned_values.append(cleaned)
+            out[key] = cleaned_values
+        return out
 
     def _relative(self, source_path: str) -> str:
         base = os.path.abspath(self.settings.get("PATH", "."))

@@ -42,7 +42,12 @@ DEFAULTS: dict[str, Any] = {
     # Reuse scrub results for unchanged essays (keyed by content and code; see scrub_cache.py).
     "ANONYMIZE_SCRUB_CACHE": True,
     "ANONYMIZE_SCRUB_CACHE_PATH": None,
+    # What a video or audio player becomes: "link" (a plain link to its page) or "drop".
+    # Keeping a player is not an option: it would load another host in the reader's browser.
+    "ANONYMIZE_EMBED_POLICY": "link",
 }
+
+EMBED_POLICIES = ("link", "drop")
 
 
 def enforce(settings: MutableMapping[str, Any]) -> list[str]:
@@ -56,6 +61,10 @@ def enforce(settings: MutableMapping[str, Any]) -> list[str]:
             overridden.append(key)
             logger.warning("anonymize: setting %s=%r overridden with %r", key, settings[key], value)
         settings[key] = value
+    if settings["ANONYMIZE_EMBED_POLICY"] not in EMBED_POLICIES:
+        logger.warning("anonymize: ANONYMIZE_EMBED_POLICY=%r is not one of %s; using 'link'",
+                       settings["ANONYMIZE_EMBED_POLICY"], EMBED_POLICIES)
+        settings["ANONYMIZE_EMBED_POLICY"] = "link"
     pseudonym = settings["ANONYMIZE_PSEUDONYM"] or "Anonymous"
     settings["ANONYMIZE_PSEUDONYM"] = pseudonym
     settings["AUTHOR"] = pseudonym
