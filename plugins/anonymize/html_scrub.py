@@ -140,7 +140,10 @@ def players(soup: BeautifulSoup, ctx: Context) -> None:
         title = (frame.get("title") or "").strip()
         para = soup.new_tag("p", attrs={"class": "embed-link"})
         link = soup.new_tag("a", href=href)
-        link.string = f"{player.name}: {title}" if title and player.name != "any other frame" else href
+        if player.name == "any other frame":
+            link.string = title or href
+        else:
+            link.string = f"{player.name}: {title or href}"
         para.append(link)
         frame.replace_with(para)
         ctx.replaced("embed", f"{player.name} player → link")
@@ -287,6 +290,13 @@ def text(soup: BeautifulSoup, ctx: Context) -> None:
         ctx.removed("invisible-character", name + (f" ×{n}" if n > 1 else ""))
 
 
+def empty_blocks(soup: BeautifulSoup, ctx: Context) -> None:
+    """Paragraphs left empty by the removals above would show as gaps; they go, unreported (nothing of the author's)."""
+    for p in soup.find_all(["p", "div", "span"]):
+        if p.parent is not None and not p.get_text(strip=True) and not p.find(["img", "br", "hr"]):
+            p.decompose()
+
+
 STEPS: list[Step] = [
     remove_comments,
     social_widgets,
@@ -297,6 +307,7 @@ STEPS: list[Step] = [
     attributes,
     disallowed_tags,
     text,
+    empty_blocks,
 ]
 
 
