@@ -7,7 +7,7 @@ import os
 
 from pelican import signals
 
-from . import scrub_cache, state
+from . import image_publish, mtimes, scrub_cache, state
 from . import settings as plugin_settings
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
@@ -28,6 +28,7 @@ def on_initialized(pelican) -> None:
     plugin_settings.enforce(pelican.settings)
     # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
     signals.finalized.connect(sitemap_day_only)
+    signals.finalized.connect(mtimes.on_finalized)
     signals.finalized.connect(on_finalized)
 
 
@@ -81,4 +82,7 @@ def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_finalized.connect(link_responses)
+    signals.article_generator_finalized.connect(mtimes.on_articles)
+    signals.static_generator_finalized.connect(image_publish.on_static_finalized)
+    signals.finalized.connect(image_publish.on_finalized)
     signals.all_generators_finalized.connect(on_generators_finalized)
