@@ -67,6 +67,97 @@ def clean(c, output="output"):
 
 # --- Image scrubbing tasks (images issue) -------------------------------------
 
+
+def _variadic_paths(task_name: str, option: str = "--path") -> None:
+    """Let `invoke scrub A B C --out DIR` work: Invoke has no variadic positionals.
+
+    Invoke parses its own options, then imports this file, then parses the
+    task's arguments from `Program.core.unparsed`; here, before that last
+    step, bare words after `scrub` become repeated `--path` options.
+    """
+    import gc
+
+    from invoke import Program
+
+    for program in (o for o in gc.get_objects() if isinstance(o, Program)):
+        args = getattr(getattr(program, "core", None), "unparsed", None)
+        if not args or task_name not in args:
+            continue
+        start = args.index(task_name) + 1
+        rewritten, i = [], start
+        takes_value = {"-o", "--out", "-p", "--path"}
+        while i < len(args):
+            arg = args[i]
+            if arg in takes_value and i + 1 < len(args):
+                rewritten += [arg, args[i + 1]]
+                i += 2
+                continue
+            rewritten += [arg] if arg.startswith("-") or "=" in arg and arg.startswith("--") else [option, arg]
+            i += 1
+        args[start:] = rewritten
+
+
+_variadic_paths("scrub")
+
+
+def _image_paths(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise Exit(f"{raw}: no such file or folder", code=2)
+    return found
+
+
+@task(iterable=["path"], help={
+    "path": "an image file or a folder of them (repeat --path, or give them after the options)",
+    "out": "folder for the cleaned copies (required unless --show)",
+    "show": "only list what would be removed; write nothing",
+})
+def scrub(c, path=None, out=None, show=False):
+    """Clean images before sending them: metadata out, pixels kept, originals never touched.
+
+    Cleaned copies are named by their content hash, because a phone's file name
+    (IMG_20240305_143107.jpg) carries the minute the photo was taken.
+    """
+    from anonymize.images import ImageError, clean_file, hashed_name, show_bytes
+
+    paths = _image_paths(list(path or []) + list(c.config.get("scrub_paths", [])))
+    if not paths:
+        raise Exit("give at least one file or folder: invoke scrub --path PHOTO --out DIR", code=2)
+    if not show and not out:
+        raise Exit("say where the cleaned copies go (--out DIR), or use --show", code=2)
+    failures = 0
+    target = Path(out) if out else None
+    if target:
+        target.mkdir(parents=True, exist_ok=True)
+    for src in paths:
+        try:
+            if show:
+                kind, removed = show_bytes(src.read_bytes())
+                print(f"{src}: {kind}; would remove: {', '.join(removed) or 'nothing'}")
+                continue
+            cleaned = clean_file(src)
+        except ImageError as exc:
+            failures += 1
+            print(f"{src}: refused: {exc}", file=sys.stderr)
+            continue
+        dest = target / hashed_name(cleaned)
+        if dest.resolve() == src.resolve():
+            print(f"{src}: already clean")
+            continue
+        tmp = dest.with_name(dest.name + ".tmp")
+        tmp.write_bytes(cleaned.data)
+        tmp.replace(dest)
+        how = "" if cleaned.method == "lossless" else f" ({cleaned.method})"
+        print(f"{src} -> {dest}{how}; removed: {', '.join(cleaned.removed) or 'nothing'}")
+    if failures:
+        raise Exit(f"{failures} file(s) could not be cleaned", code=1)
+
 # --- Editorial workflow tasks (workflow issue) -------------------------------
 
 # --- Audit and atomic publish (audit issue) -----------------------------------

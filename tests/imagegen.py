@@ -98,3 +98,85 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
+
+
+PLANTED = [CAMERA_OWNER, CAMERA_SERIAL, "planted-png-author", "planted-software-secret", "planted-gif-comment",
+           "planted-iptc-byline", "planted-webp-xmp"]
+
+
+def _segment(marker: int, body: bytes) -> bytes:
+    import struct
+
+    return b"\xff" + bytes([marker]) + struct.pack(">H", len(body) + 2) + body
+
+
+def jpeg_everything(orientation: int = 1) -> bytes:
+    """A JPEG with EXIF+GPS, XMP, a comment, IPTC (APP13) and a maker APP3 segment."""
+    base = jpeg_with_metadata(orientation=orientation)
+    iptc = b"\x1c\x02\x50" + len(b"planted-iptc-byline").to_bytes(2, "big") + b"planted-iptc-byline"
+    resource = b"8BIM\x04\x04\x00\x00" + len(iptc).to_bytes(4, "big") + iptc + (b"\x00" if len(iptc) % 2 else b"")
+    app13 = _segment(0xED, b"Photoshop 3.0\x00" + resource)
+    app3 = _segment(0xE3, b"MAKER\x00planted-software-secret")
+    return base[:2] + app13 + app3 + base[2:]
+
+
+def png_with_metadata(img: Image.Image | None = None) -> bytes:
+    from PIL import PngImagePlugin
+
+    img = img or corridor(320, 200)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "planted-png-author")
+    info.add_text("Software", "planted-software-secret", zip=True)
+    info.add_itxt("Comment", f"owner {CAMERA_OWNER}", lang="en", tkey="Comment")
+    buf = io.BytesIO()
+    img.save(buf, "PNG", pnginfo=info, exif=phone_exif().tobytes())
+    data = buf.getvalue()
+    # add a tIME chunk before IEND
+    import struct
+    import zlib
+
+    body = struct.pack(">HBBBBB", 2026, 5, 17, 6, 41, 9)
+    chunk = struct.pack(">I", len(body)) + b"tIME" + body + struct.pack(">I", zlib.crc32(b"tIME" + body))
+    return data[:-12] + chunk + data[-12:]
+
+
+def webp_with_metadata(img: Image.Image | None = None, lossless: bool = True) -> bytes:
+    img = img or corridor(320, 200)
+    buf = io.BytesIO()
+    xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/">planted-webp-xmp {CAMERA_OWNER}</x:xmpmeta>'.encode()
+    img.save(buf, "WEBP", lossless=lossless, quality=80, exif=phone_exif().tobytes(), xmp=xmp)
+    return buf.getvalue()
+
+
+def gif_with_metadata(img: Image.Image | None = None) -> bytes:
+    img = (img or corridor(320, 200)).convert("P", palette=Image.Palette.ADAPTIVE)
+    buf = io.BytesIO()
+    img.save(buf, "GIF", comment=b"planted-gif-comment " + CAMERA_OWNER.encode())
+    data = buf.getvalue()
+    # an XMP application extension after the header and palette
+    xmp = b"<x:xmpmeta>" + CAMERA_SERIAL.encode() + b"</x:xmpmeta>"
+    blocks = b"".join(bytes([len(xmp[i:i + 255])]) + xmp[i:i + 255] for i in range(0, len(xmp), 255)) + b"\x00"
+    ext = b"\x21\xff\x0bXMP DataXMP" + blocks
+    flags = data[10]
+    pos = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    return data[:pos] + ext + data[pos:]
+
+
+def heic_with_metadata(img: Image.Image | None = None) -> bytes:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    img = img or corridor(320, 200)
+    buf = io.BytesIO()
+    img.save(buf, "HEIF", quality=90, exif=phone_exif().tobytes())
+    return buf.getvalue()
+
+
+def quadrants(width: int = 64, height: int = 48) -> Image.Image:
+    """A picture whose orientation can be checked: red top-left, green top-right, blue bottom-left, white rest."""
+    img = Image.new("RGB", (width, height), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, 0, width // 2 - 1, height // 2 - 1], fill=(255, 0, 0))
+    d.rectangle([width // 2, 0, width - 1, height // 2 - 1], fill=(0, 255, 0))
+    d.rectangle([0, height // 2, width // 2 - 1, height - 1], fill=(0, 0, 255))
+    return img
