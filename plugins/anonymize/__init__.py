@@ -3,8 +3,15 @@
 Everything that leaves the build passes through here first: front matter is
 cut down to an allowlist, dates lose their time of day and zone, HTML is
 scrubbed, and every removal is reported per source file.
+
+Pelican is imported only when the plugin is registered, so the command-line
+tools that share these modules (`invoke scrub`, `invoke audit`) start fast.
 """
 
-from .plugin import register
-
 __all__ = ["register"]
+
+
+def register() -> None:
+    from .plugin import register as _register
+
+    _register()
