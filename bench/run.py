@@ -120,7 +120,7 @@ def bench_images(work: Path, count: int, log) -> dict | None:
     return run_images(count, work / "images", log=log)
 
 
-def run(essays: int = 1000, images: int = 0, runs: int = 3, large: int = 10000, photos: int = 12,
+def run(essays: int = 1000, images: int = 0, runs: int = 3, large: int = 10000, photos: int = 24,
         out: Path = ROOT / "bench" / "results.md", log=print) -> str:
     work = Path(tempfile.mkdtemp(prefix="unsigned-bench-"))
     try:
