@@ -26,17 +26,33 @@ def pelican(content: str, output: str, settings: str, *extra: str) -> None:
         raise Exit(f"build failed (pelican exited {result.returncode}); nothing was published", code=1)
 
 
-@task(help={"content": "content folder (default: content)", "output": "output folder (default: output)"})
+@task(help={
+    "content": "content folder (default: content)",
+    "output": "output folder (default: output)",
+    "settings": "Pelican settings file (default: pelicanconf.py)",
+    "cache_path": "where Pelican and the scrub cache keep their caches",
+})
 def build(c, content="content", output="output", settings="pelicanconf.py", cache_path=None):
-    """Build the site with the anonymizing plugin."""
+    """Build the site with the anonymizing plugin, then audit the result (fails on any leak)."""
     extra = ["--cache-path", cache_path] if cache_path else []
     pelican(content, output, settings, "--delete-output-directory", *extra)
+    run_audit(output, policy_path())
 
 
-@task
-def publish(c, content="content", output="output"):
-    """Build the site for the public with publishconf.py."""
-    pelican(content, output, "publishconf.py", "--delete-output-directory")
+def policy_path() -> Path:
+    return ROOT / ".unsigned" / "audit-policy.json"
+
+
+def run_audit(site: str | Path, policy: Path | None) -> None:
+    """Audit a built site; print each problem as `path: what`; raise Exit when there is any."""
+    from anonymize.audit import Policy, audit_site
+
+    problems = audit_site(Path(site), Policy.load(policy))
+    for problem in problems:
+        print(f"audit: {problem}", file=sys.stderr)
+    if problems:
+        raise Exit(f"audit failed: {len(problems)} problem(s) in {site}; nothing may be published", code=1)
+    print(f"audit: {site} passed")
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
@@ -167,6 +183,38 @@ def scrub(c, path=None, out=None, show=False):
 # --- Editorial workflow tasks (workflow issue) -------------------------------
 
 # --- Audit and atomic publish (audit issue) -----------------------------------
+
+
+@task(help={
+    "site": "the built site to audit (e.g. output)",
+    "policy": "the build's hand-over (default: .unsigned/audit-policy.json when it exists)",
+})
+def audit(c, site, policy=None):
+    """Read a built site as an outsider would; exit non-zero on any leak, naming each file."""
+    run_audit(site, Path(policy) if policy else policy_path())
+
+
+@task(help={"content": "content folder (default: content)", "output": "the published site (default: output)"})
+def publish(c, content="content", output="output"):
+    """Build with publishconf.py into a staging folder, audit it, then swap it into place atomically.
+
+    `output` becomes a symbolic link to a folder in `.sites/`; the swap is one
+    rename of that link, so a reader (or a web server) sees the old site or
+    the new one, never half of each. A failed build or audit leaves the
+    published site untouched and says why.
+    """
+    from anonymize import publish as atomic
+
+    live = Path(os.path.abspath(ROOT / output))
+    staging = atomic.new_staging(live.parent / ".sites")
+    try:
+        pelican(content, str(staging), "publishconf.py", "--delete-output-directory")
+        run_audit(staging, policy_path())
+    except Exit as exc:
+        atomic.discard(staging)
+        raise Exit(f"publish refused: {exc.message}; the published site at {output} is unchanged", code=1) from None
+    previous = atomic.swap(live, staging)
+    print(f"published: {output} -> {staging.name}" + (f" (was {previous.name})" if previous else ""))
 
 # --- Benchmarks (bench issue) -------------------------------------------------
 

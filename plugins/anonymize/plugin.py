@@ -7,7 +7,7 @@ import os
 
 from pelican import signals
 
-from . import image_publish, mtimes, scrub_cache, state
+from . import audit_policy, image_publish, mtimes, scrub_cache, state
 from . import settings as plugin_settings
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
@@ -83,6 +83,8 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_finalized.connect(link_responses)
     signals.article_generator_finalized.connect(mtimes.on_articles)
+    signals.article_generator_finalized.connect(audit_policy.on_articles)
+    signals.finalized.connect(audit_policy.on_finalized)
     signals.static_generator_finalized.connect(image_publish.on_static_finalized)
     signals.finalized.connect(image_publish.on_finalized)
     signals.all_generators_finalized.connect(on_generators_finalized)

@@ -1,0 +1,89 @@
+"""Emails, phone numbers and invisible characters in any text the site serves."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from ..rules import load
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+REGIONS = ("US", "GB", "CA", "AU", "IE", "IN", "DE", "FR", "NL", "ZA")
+DIGITS = re.compile(r"\+?\d[\d ().-]{6,}\d")
+TAGS = re.compile(r"<[^>]*>|&lt;.*?&gt;|(?:https?:)?//\S+", re.S)
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> re.Pattern:
+    """Every character the text table calls invisible or contextual, from the shared table."""
+    t = load("text")
+    ranges = [tuple(r) for r in t["invisible"]["ranges"]]
+    ranges += [tuple(r) for r in t["contextual"]["variation"]] + [tuple(r) for r in t["contextual"]["tags"]]
+    ranges += [(t["contextual"]["zwj"], t["contextual"]["zwj"]), (t["contextual"]["zwnj"], t["contextual"]["zwnj"])]
+    body = "".join(f"\\U{int(a, 16):08x}-\\U{int(b, 16):08x}" for a, b in ranges)
+    return re.compile(f"[{body}]")
+
+
+EMOJI_CONTEXT = re.compile(
+    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2300-\u23FF\u2B00-\u2BFF\u00A9\u00AE\u203C\u2049\u2122\u2139\u3030"
+    "\u303D\u3297\u3299#*0-9\U0001F3FB-\U0001F3FF\uFE0F]"
+)
+
+
+def check(content: str, policy) -> list[str]:
+    problems = []
+    for m in EMAIL.finditer(content):
+        if m.group(0) not in policy.acknowledged and not m.group(0).endswith((".invalid", "@example.com")):
+            problems.append(f"email address: {m.group(0)}")
+    problems += _phones(content, policy)
+    problems += _hidden(content)
+    return problems
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _phones(content: str, policy) -> list[str]:
+    """Digit runs that phonenumbers accepts as a valid number in a common region.
+
+    phonenumbers is the judge, but it only sees short candidate runs (whole
+    pages cost it ~20 ms each); ISO dates and runs of under 7 digits are not
+    candidates.
+    """
+    if not DIGITS.search(content):
+        return []
+    plain = TAGS.sub(" ", TAGS.sub(" ", content).replace("&lt;", "<").replace("&gt;", ">"))
+    found = set()
+    for cand in DIGITS.finditer(plain):
+        run = cand.group(0).strip()
+        if sum(ch.isdigit() for ch in run) < 7 or ISO_DATE.search(run):
+            continue
+        for region in REGIONS:
+            for match in phonenumbers.PhoneNumberMatcher(run, region, leniency=phonenumbers.Leniency.VALID):
+                if match.raw_string not in policy.acknowledged:
+                    found.add(match.raw_string)
+    return [f"phone number: {n}" for n in sorted(found)]
+
+
+def _hidden(content: str) -> list[str]:
+    problems = []
+    pattern = _invisible()
+    for m in pattern.finditer(content):
+        ch = m.group(0)
+        cp = ord(ch)
+        before = content[m.start() - 1] if m.start() else ""
+        after = content[m.end()] if m.end() < len(content) else ""
+        if cp == 0x200D and EMOJI_CONTEXT.match(before or " ") and EMOJI_CONTEXT.match(after or " "):
+            continue
+        if cp in (0xFE0F, 0xFE0E) and EMOJI_CONTEXT.match(before or " "):
+            continue
+        if 0xE0020 <= cp <= 0xE007F and (before == "\U0001F3F4" or 0xE0020 <= ord(before or " ") <= 0xE007E):
+            continue
+        if cp == 0x200C and before.isalpha() and after.isalpha() and not before.isascii():
+            continue
+        problems.append(f"invisible character U+{cp:04X} at offset {m.start()}")
+        if len(problems) > 20:
+            break
+    return problems

@@ -1,0 +1,144 @@
+"""The audit against planted leaks: each class fails and names the file; the clean site passes.
+
+The sites here are copies of the sample site built once per session; each
+test plants exactly one leak in its own copy.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import imagegen as gen
+import pytest
+from anonymize.audit import Policy, audit_site
+from conftest import ROOT
+
+POLICY = Policy(pseudonyms=frozenset({"Anonymous", "Night Float"}), site_hosts=frozenset({"unsigned.example"}))
+MIDNIGHT = 1_767_225_600  # 2026-01-01 00:00 UTC
+
+
+def _essay(root: Path) -> Path:
+    return root / "essays" / "the-quiet-exit" / "index.html"
+
+
+def _edit(path: Path, old: str, new: str) -> str:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    os.utime(path, (MIDNIGHT, MIDNIGHT))
+    return str(path)
+
+
+def _into_body(root: Path, html: str) -> str:
+    return _edit(_essay(root), '<div class="body">', '<div class="body">' + html)
+
+
+def _write(path: Path, data: bytes) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.utime(path, (MIDNIGHT, MIDNIGHT))
+    return str(path)
+
+
+def _hashed(data: bytes, ext: str) -> str:
+    return hashlib.sha256(data).hexdigest()[:20] + ext
+
+
+def _published_jpeg(root: Path) -> bytes:
+    return next((root / "images").glob("*.jpg")).read_bytes()
+
+
+def _touch(path: Path, when: int) -> str:
+    os.utime(path, (when, when))
+    return str(path)
+
+
+PNG_WITH_TEXT = gen.png_with_metadata()
+JPEG_WITH_EXIF = gen.jpeg_with_metadata()
+
+LEAKS = {
+    "remote script": lambda r: _into_body(r, '<script src="https://cdn.tracker.example/a.js"></script>'),
+    "remote stylesheet": lambda r: _into_body(r, '<link rel="stylesheet" href="https://fonts.googleapis.com/css">'),
+    "remote font in css": lambda r: _edit(r / "theme" / "css" / "style.css", ":root",
+                                          "@font-face{src:url(https://fonts.gstatic.com/x.woff2)}\n:root"),
+    "css import": lambda r: _edit(r / "theme" / "css" / "style.css", ":root", "@import 'https://evil.example/x.css';\n:root"),
+    "remote image": lambda r: _into_body(r, '<img src="https://images.example-cdn.com/a.jpg" alt="">'),
+    "protocol-relative image": lambda r: _into_body(r, '<img src="//images.example-cdn.com/a.jpg" alt="">'),
+    "iframe": lambda r: _into_body(r, '<iframe src="/local.html"></iframe>'),
+    "srcset": lambda r: _into_body(r, '<img src="/a.jpg" srcset="https://cdn.example/b.jpg 2x" alt="">'),
+    "inline style url": lambda r: _into_body(r, '<p style="background:url(https://t.example/p.png)">x</p>'),
+    "video poster": lambda r: _into_body(r, '<video poster="https://t.example/p.jpg"></video>'),
+    "tracking parameter": lambda r: _into_body(r, '<a href="https://www.cdc.gov/?utm_source=mail">cdc</a>'),
+    "share token": lambda r: _into_body(r, '<a href="https://youtu.be/abc?si=XyZ">video</a>'),
+    "redirect wrapper": lambda r: _into_body(
+        r, '<a href="https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fa.example%2F&amp;data=1">a</a>'),
+    "mailto link": lambda r: _into_body(r, '<a href="mailto:someone@hospital.org">write</a>'),
+    "email address": lambda r: _into_body(r, "<p>Write to j.doe@stvalentine-health.org today.</p>"),
+    "phone number": lambda r: _into_body(r, "<p>Call the ward on (212) 736-5000 tonight.</p>"),
+    "html comment": lambda r: _into_body(r, "<!-- note from the editor -->"),
+    "zero-width character": lambda r: _into_body(r, "<p>pa\u200btient</p>"),
+    "bidi override": lambda r: _into_body(r, "<p>\u202egnp.exe</p>"),
+    "meta author": lambda r: _edit(_essay(r), "<head>", '<head><meta name="author" content="Jane Doe">'),
+    "meta generator": lambda r: _edit(_essay(r), "<head>", '<head><meta name="generator" content="Pelican 4.12">'),
+    "feed author": lambda r: _edit(r / "feeds" / "all.atom.xml", "<name>Anonymous</name>", "<name>Jane Doe</name>"),
+    "feed tracking link": lambda r: _edit(r / "feeds" / "all.atom.xml", "<id>",
+                                          "<link href=\"https://a.example/?fbclid=1\"/><id>"),
+    "sitemap wrapper": lambda r: _edit(r / "sitemap.xml", "<loc>", "<loc>https://l.facebook.com/l.php?u=https%3A%2F%2Fa.example</loc><loc>"),
+    "jpeg exif": lambda r: _write(r / "images" / _hashed(JPEG_WITH_EXIF, ".jpg"), JPEG_WITH_EXIF),
+    "png text chunk": lambda r: _write(r / "images" / _hashed(PNG_WITH_TEXT, ".png"), PNG_WITH_TEXT),
+    "gif comment": lambda r: _write(r / "images" / _hashed(gen.gif_with_metadata(), ".gif"), gen.gif_with_metadata()),
+    "webp exif": lambda r: _write(r / "images" / _hashed(gen.webp_with_metadata(), ".webp"), gen.webp_with_metadata()),
+    "source file name": lambda r: _write(r / "images" / "IMG_20240305_143107.jpg", _published_jpeg(r)),
+    "image name not a hash": lambda r: _write(r / "images" / "corridor.jpg", _published_jpeg(r)),
+    "mtime with time of day": lambda r: _touch(_essay(r), MIDNIGHT + 52_260),
+    "search index email": lambda r: _write(r / "pagefind" / "fragment" / "en_abc.pf_fragment",
+                                           gzip.compress(b'pagefind_dcd{"content":"mail j.doe@hospital.org"}')),
+}
+
+
+@pytest.fixture(scope="module")
+def clean_site(site, tmp_path_factory):
+    root = tmp_path_factory.mktemp("audit") / "clean"
+    shutil.copytree(site.output, root, copy_function=shutil.copy2)
+    return root
+
+
+def test_clean_site_passes(clean_site):
+    assert audit_site(clean_site, POLICY) == []
+
+
+@pytest.mark.parametrize("leak", sorted(LEAKS))
+def test_each_planted_leak_fails_and_names_the_file(leak, clean_site, tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(clean_site, root, copy_function=shutil.copy2)
+    planted = Path(LEAKS[leak](root))
+    problems = audit_site(root, POLICY)
+    assert problems, f"the audit missed: {leak}"
+    assert str(planted.relative_to(root)) in {p.path for p in problems}, problems
+
+
+def test_acknowledged_values_pass(clean_site, tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(clean_site, root, copy_function=shutil.copy2)
+    _into_body(root, "<p>The board's public address is press@nhs-board.org.</p>")
+    assert audit_site(root, POLICY)
+    acknowledged = Policy(POLICY.pseudonyms, frozenset({"press@nhs-board.org"}), POLICY.site_hosts)
+    assert audit_site(root, acknowledged) == []
+
+
+def test_invoke_audit_exit_code_and_output(clean_site, tmp_path):
+    invoke = str(Path(sys.executable).parent / "invoke")
+    ok = subprocess.run([invoke, "audit", str(clean_site)], cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    root = tmp_path / "site"
+    shutil.copytree(clean_site, root, copy_function=shutil.copy2)
+    LEAKS["remote script"](root)
+    bad = subprocess.run([invoke, "audit", str(root)], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode != 0
+    assert "essays/the-quiet-exit/index.html: <script src> loads from another host" in bad.stderr

@@ -1,0 +1,67 @@
+"""`invoke publish`: staged, audited, swapped atomically; a failure leaves the published site byte-for-byte alone."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+INVOKE = str(Path(sys.executable).parent / "invoke")
+
+
+def publish(content: Path, output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([INVOKE, "publish", "--content", str(content), "--output", str(output)], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def tree(root: Path) -> dict[str, tuple[str, float]]:
+    """Every file's content hash and mtime, through the live link."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            out[str(path.relative_to(root))] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime)
+    return out
+
+
+def test_publish_swaps_atomically_and_failures_change_nothing(content_copy, tmp_path):
+    live = tmp_path / "public" / "output"
+    live.parent.mkdir()
+    first = publish(content_copy, live)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert live.is_symlink() and (live / "index.html").is_file()
+    target = os.readlink(live)
+    before = tree(live)
+    assert any(name.startswith("essays/") for name in before)
+
+    # 1. a build failure: a header without a title
+    bad = content_copy / "essays" / "zz-broken.md"
+    bad.write_text("Date: 2026-01-01\n\nNo title here.\n", "utf-8")
+    failed = publish(content_copy, live)
+    assert failed.returncode != 0
+    assert "publish refused" in failed.stderr + failed.stdout
+    assert "essays/zz-broken.md" in failed.stderr + failed.stdout
+    assert os.readlink(live) == target and tree(live) == before
+    bad.unlink()
+
+    # 2. an audit failure: the scrubber leaves an email address in prose (a finding), the audit refuses it
+    leak = content_copy / "essays" / "zz-leak.md"
+    leak.write_text("Title: Leak\nDate: 2026-01-02\nCategory: Burnout\n\nWrite to j.doe@hospital.org.\n", "utf-8")
+    refused = publish(content_copy, live)
+    assert refused.returncode != 0
+    assert "essays/leak/index.html: email address: j.doe@hospital.org" in refused.stderr
+    assert os.readlink(live) == target and tree(live) == before
+    staged = [p.name for p in (live.parent / ".sites").iterdir()]
+    assert staged == [Path(target).name], "failed stagings are removed"
+    leak.unlink()
+
+    # 3. a good publish swaps the link to a new folder
+    essay = content_copy / "essays" / "the-quiet-exit.md"
+    essay.write_text(essay.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
+    again = publish(content_copy, live)
+    assert again.returncode == 0, again.stderr
+    assert os.readlink(live) != target
+    assert "One more paragraph." in (live / "essays" / "the-quiet-exit" / "index.html").read_text("utf-8")
