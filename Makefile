@@ -2,19 +2,25 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: site test lock clean
 
 site: $(STAMP)
 	$(VENV)/bin/invoke build
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/python -m pytest
 
 $(STAMP): requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $(STAMP)
+
+# axe-core (the accessibility judge of the browser tests), pinned with its integrity hash.
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Regenerate the lock (with hashes) from requirements.in.
 lock:
@@ -24,4 +30,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf output .unsigned cache .pytest_cache
+	rm -rf output .unsigned cache .pytest_cache .sites

@@ -44,6 +44,14 @@ TRANSLATION_FEED_ATOM = None
 RSS_FEED_SUMMARY_ONLY = True
 
 DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "search", "404", "robots"]
+SEARCH_SAVE_AS = "search/index.html"
+ROBOTS_SAVE_AS = "robots.txt"
+# 404.html is written at the root; the web server serves it for unknown paths.
 SUMMARY_MAX_LENGTH = 50
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]

@@ -71,3 +71,12 @@ def output_files(output: Path) -> list[Path]:
 
 def text_files(output: Path) -> list[Path]:
     return [p for p in output_files(output) if p.suffix in {".html", ".xml", ".txt", ".json", ".css", ".js"}]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for the whole session (see tests/browser.py)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b

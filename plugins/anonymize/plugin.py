@@ -7,7 +7,7 @@ import os
 
 from pelican import signals
 
-from . import audit_policy, image_publish, mtimes, scrub_cache, state
+from . import audit_policy, image_publish, mtimes, reading_time, scrub_cache, search_index, state
 from . import settings as plugin_settings
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
@@ -28,6 +28,7 @@ def on_initialized(pelican) -> None:
     plugin_settings.enforce(pelican.settings)
     # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
     signals.finalized.connect(sitemap_day_only)
+    signals.finalized.connect(search_index.on_finalized)
     signals.finalized.connect(mtimes.on_finalized)
     signals.finalized.connect(on_finalized)
 
@@ -83,6 +84,7 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_finalized.connect(link_responses)
     signals.article_generator_finalized.connect(mtimes.on_articles)
+    signals.article_generator_finalized.connect(reading_time.on_articles)
     signals.article_generator_finalized.connect(audit_policy.on_articles)
     signals.finalized.connect(audit_policy.on_finalized)
     signals.static_generator_finalized.connect(image_publish.on_static_finalized)

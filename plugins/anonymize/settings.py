@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     # What a video or audio player becomes: "link" (a plain link to its page) or "drop".
     # Keeping a player is not an option: it would load another host in the reader's browser.
     "ANONYMIZE_EMBED_POLICY": "link",
+    # Build a Pagefind search index after every build.
+    "ANONYMIZE_SEARCH_INDEX": True,
 }
 
 EMBED_POLICIES = ("link", "drop")

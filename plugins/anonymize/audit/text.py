@@ -32,7 +32,9 @@ EMOJI_CONTEXT = re.compile(
 )
 
 
-def check(content: str, policy) -> list[str]:
+def check(content: str, policy, prose: bool = True) -> list[str]:
+    if not prose:
+        return _hidden(content)
     problems = []
     for m in EMAIL.finditer(content):
         if m.group(0) not in policy.acknowledged and not m.group(0).endswith((".invalid", "@example.com")):
@@ -42,6 +44,7 @@ def check(content: str, policy) -> list[str]:
     return problems
 
 
+DECIMAL = re.compile(r"\d+\.\d+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -58,7 +61,7 @@ def _phones(content: str, policy) -> list[str]:
     found = set()
     for cand in DIGITS.finditer(plain):
         run = cand.group(0).strip()
-        if sum(ch.isdigit() for ch in run) < 7 or ISO_DATE.search(run):
+        if sum(ch.isdigit() for ch in run) < 7 or ISO_DATE.search(run) or DECIMAL.fullmatch(run):
             continue
         for region in REGIONS:
             for match in phonenumbers.PhoneNumberMatcher(run, region, leniency=phonenumbers.Leniency.VALID):
