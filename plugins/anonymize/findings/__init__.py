@@ -1,13 +1,25 @@
 """Identifier findings: what a careful reader would notice in an essay's text.
 
 Findings are not removed automatically; an editor edits the text or
-acknowledges each one. `detect()` is the one entry point.
+acknowledges each one. `detect()` is the one entry point. The classes are
+the HIPAA Safe Harbor identifiers (names, places smaller than a state, dates
+tied to a person, ages over 89, phone and fax numbers, emails, SSNs, record,
+plan, account and licence numbers including NPI and DEA, vehicle and device
+identifiers, URLs, IP addresses, other unique codes) plus institutions,
+social handles and usernames, hidden characters and look-alike letters.
+Rules and word lists are data (`tables.toml`, `*.txt`).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+
+from . import characters, contact, dates, numbers, people, places
+from .tables import alternation, tables
 
 
 @dataclass(frozen=True)
@@ -19,13 +31,53 @@ class Finding:
     line: int
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+DETECTORS = [
+    contact.emails, contact.urls, contact.ips, contact.handles, numbers.identifiers, contact.phones,
+    dates.dates, people.ages, places.institutions, places.places, people.names, numbers.codes,
+    characters.hidden, characters.lookalike,
+]
+
+# When two findings overlap, the more specific kind wins (earlier in this list).
+PRIORITY = ["email", "url", "ip-address", "ssn", "npi", "dea", "vehicle", "device", "record-number", "fax", "phone",
+            "handle", "username", "date", "age", "institution", "place", "name", "unique-code", "hidden-character",
+            "lookalike"]
+RANK = {kind: i for i, kind in enumerate(PRIORITY)}
 
 
-def detect(text: str) -> list[Finding]:
-    """Return every finding in `text`, in order of appearance."""
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in _EMAIL.finditer(line):
-            found.append(Finding("email", match.group(0), number))
+@lru_cache(maxsize=1)
+def _public_names() -> re.Pattern:
+    names = [n for n in tables()["public"]["names"] if len(n) > 3 or n.isupper()]
+    return re.compile(rf"\b(?:{alternation(names)})\b")
+
+
+def detect(text: str, acknowledged: Iterable[str] = ()) -> list[Finding]:
+    """Return every finding in `text`, in order of appearance, minus the acknowledged ones.
+
+    An acknowledgement is either the exact text ("Dr. Atul Gawande") or
+    "kind: text" ("name: Atul Gawande"); both match case-insensitively.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for detector in DETECTORS:
+        spans += [(start, end, kind) for kind, start, end in detector(text) if end > start]
+    spans.sort(key=lambda s: (RANK.get(s[2], 99), -(s[1] - s[0]), s[0]))
+    # Words inside a public name ("Centers for Disease Control") are never a name, place or institution.
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _public_names().finditer(text)]
+    kept: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        if kind in ("hidden-character", "lookalike") or not any(s < end and start < e for s, e in taken):
+            kept.append((start, end, kind))
+            if kind not in ("hidden-character", "lookalike"):
+                taken.append((start, end))
+    kept.sort()
+    acks = {a.strip().lower() for a in acknowledged if a and a.strip()}
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    found: list[Finding] = []
+    for start, end, kind in kept:
+        value = text[start:end]
+        if value.lower() in acks or f"{kind}: {value}".lower() in acks:
+            continue
+        found.append(Finding(kind, value, bisect.bisect_right(line_starts, start)))
     return found
+
+
+__all__ = ["Finding", "detect", "PRIORITY"]
