@@ -37,6 +37,8 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
     extra = ["--cache-path", cache_path] if cache_path else []
     pelican(content, output, settings, "--delete-output-directory", *extra)
     run_audit(output, policy_path())
+    for problem in publish_gate(content):
+        print(f"warning: unacknowledged finding: {problem} (invoke publish will refuse)", file=sys.stderr)
 
 
 def policy_path() -> Path:
@@ -104,7 +106,7 @@ def _variadic_paths(task_name: str, option: str = "--path") -> None:
             continue
         start = args.index(task_name) + 1
         rewritten, i = [], start
-        takes_value = {"-o", "--out", "-p", "--path"}
+        takes_value = {"-o", "--out", "-p", "--path", "-i", "--id"}
         while i < len(args):
             arg = args[i]
             if arg in takes_value and i + 1 < len(args):
@@ -117,6 +119,7 @@ def _variadic_paths(task_name: str, option: str = "--path") -> None:
 
 
 _variadic_paths("scrub")
+_variadic_paths("review", "--id")  # `invoke review [ID]`
 
 
 def _image_paths(paths: list[str]) -> list[Path]:
@@ -182,6 +185,112 @@ def scrub(c, path=None, out=None, show=False):
 
 # --- Editorial workflow tasks (workflow issue) -------------------------------
 
+
+def _settings(name: str = "pelicanconf.py") -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / name))
+
+
+def _desk():
+    from anonymize.desk.desk import Desk
+    from anonymize.desk.gitdesk import repo_root
+
+    return Desk.from_settings(repo_root(ROOT), _settings())
+
+
+def _desk_call(fn, *args, **kwargs):
+    """Run a desk verb; its errors become a one-line message and exit code 1."""
+    from anonymize.desk.formats import IntakeError
+    from anonymize.desk.gitdesk import DeskGitError
+    from anonymize.images import ImageError
+
+    try:
+        return fn(*args, **kwargs)
+    except (IntakeError, DeskGitError, ImageError) as exc:
+        raise Exit(f"refused: {exc}", code=1) from None
+
+
+@task(help={"file": "the contributor's file: .md, .txt, .html or .docx (it is only read)",
+            "images": "a folder of images the essay shows", "title": "title for a .txt or untitled file"})
+def intake(c, file, images=None, title=None):
+    """Scrub a submission and commit it on its own branch under the desk identity, dated to the day."""
+    desk = _desk()
+    sid, branch, removed = _desk_call(desk.intake, Path(file), Path(images) if images else None, title)
+    print(f"submission {sid} is on branch {branch} ({len(removed)} thing(s) removed; original left untouched)")
+    for entry in removed:
+        print(f"  {entry.action} {entry.kind}: {entry.what}")
+    print(f"review it: .venv/bin/invoke review {sid}   (or open a pull request from {branch})")
+
+
+@task(help={"id": "one submission (default: all pending)", "json": "print JSON", "markdown": "print Markdown"})
+def review(c, id=None, json=False, markdown=False):
+    """List the identifier findings of every pending submission (current branch and submission branches)."""
+    from anonymize.desk.review import as_json, as_markdown, as_table, pending
+
+    items = pending(_desk().repo, id)
+    if id and not items:
+        raise Exit(f"no pending submission {id}", code=1)
+    print(as_json(items) if json else as_markdown(items) if markdown else as_table(items))
+
+
+@task(help={"id": "submission id, or the slug of an accepted essay",
+            "finding": "the finding's text, or 'kind: text' (e.g. 'name: Atul Gawande')"})
+def ack(c, id, finding):
+    """Acknowledge a finding (e.g. a public name quoted from a published article); stored in the submission."""
+    desk = _desk()
+    _desk_call(desk.acknowledge, id, finding)
+    print(f"acknowledged in {id}: {finding}")
+
+
+@task(help={"id": "submission id", "slug": "URL slug (default: from the title)", "category": "category"})
+def accept(c, id, slug=None, category=None):
+    """Move a submission to content/essays/ with a slug and a publication day; one desk commit."""
+    essay = _desk_call(_desk().accept, id, slug, category)
+    print(f"accepted {id} as {essay.relative_to(ROOT)}; undo with git revert")
+
+
+@task(help={"id": "submission id", "reason": "why (recorded in submissions/decisions.tsv)"})
+def reject(c, id, reason=""):
+    """Close a submission with a recorded reason; one desk commit (undo with git revert)."""
+    _desk_call(_desk().reject, id, reason)
+    print(f"rejected {id}")
+
+
+@task(help={"id": "submission id", "output": "where to build (default: output-preview)"})
+def preview(c, id, output="output-preview"):
+    """Build the site with one pending submission included, for the editor to look at."""
+    import tempfile
+
+    from anonymize.desk.desk import Desk
+    from anonymize.desk.submission import parse, render
+
+    desk: Desk = _desk()
+    ref, path = _desk_call(desk._locate, id)
+    header, body = parse(desk._read(ref, path).decode("utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(ROOT / "content", content)
+        header = {k: v for k, v in header.items() if k not in ("submitted", "source_format")}
+        header.setdefault("category", "Preview")
+        header["date"] = desk.publication_day().isoformat()
+        header["slug"] = f"preview-{id}"
+        folder = path.rsplit("/", 1)[0]
+        for image in desk._files(ref, folder):
+            name = image.rsplit("/", 1)[1]
+            if name != "index.md":
+                (content / "images" / name).write_bytes(desk._read(ref, image))
+                body = body.replace(f"]({name})", f"]({{static}}/images/{name})")
+        (content / "essays" / f"preview-{id}.md").write_text(render(header, body), "utf-8")
+        pelican(str(content), output, "pelicanconf.py", "--delete-output-directory")
+    print(f"preview: {output}/essays/preview-{id}/index.html  (serve it: .venv/bin/invoke serve --output {output})")
+
+
+def publish_gate(content: str | Path) -> list[str]:
+    from anonymize.desk.gate import check_publish_gate
+
+    return check_publish_gate(Path(content))
+
 # --- Audit and atomic publish (audit issue) -----------------------------------
 
 
@@ -194,8 +303,9 @@ def audit(c, site, policy=None):
     run_audit(site, Path(policy) if policy else policy_path())
 
 
-@task(help={"content": "content folder (default: content)", "output": "the published site (default: output)"})
-def publish(c, content="content", output="output"):
+@task(help={"content": "content folder (default: content)", "output": "the published site (default: output)",
+            "settings": "Pelican settings (default: publishconf.py)"})
+def publish(c, content="content", output="output", settings="publishconf.py"):
     """Build with publishconf.py into a staging folder, audit it, then swap it into place atomically.
 
     `output` becomes a symbolic link to a folder in `.sites/`; the swap is one
@@ -206,9 +316,15 @@ def publish(c, content="content", output="output"):
     from anonymize import publish as atomic
 
     live = Path(os.path.abspath(ROOT / output))
+    gate = publish_gate(content)
+    if gate:
+        for problem in gate:
+            print(f"unacknowledged finding: {problem}", file=sys.stderr)
+        raise Exit(f"publish refused: {len(gate)} unacknowledged finding(s); edit the essays or acknowledge them "
+                   f"(Acknowledged: header); the published site at {output} is unchanged", code=1)
     staging = atomic.new_staging(live.parent / ".sites")
     try:
-        pelican(content, str(staging), "publishconf.py", "--delete-output-directory")
+        pelican(content, str(staging), settings, "--delete-output-directory")
         run_audit(staging, policy_path())
     except Exit as exc:
         atomic.discard(staging)

@@ -13,8 +13,8 @@ from conftest import ROOT
 INVOKE = str(Path(sys.executable).parent / "invoke")
 
 
-def publish(content: Path, output: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([INVOKE, "publish", "--content", str(content), "--output", str(output)], cwd=ROOT,
+def publish(content: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([INVOKE, "publish", "--content", str(content), "--output", str(output), *extra], cwd=ROOT,
                           capture_output=True, text=True)
 
 
@@ -47,18 +47,27 @@ def test_publish_swaps_atomically_and_failures_change_nothing(content_copy, tmp_
     assert os.readlink(live) == target and tree(live) == before
     bad.unlink()
 
-    # 2. an audit failure: the scrubber leaves an email address in prose (a finding), the audit refuses it
+    # 2. the publish gate: an unacknowledged identifier in an essay
     leak = content_copy / "essays" / "zz-leak.md"
     leak.write_text("Title: Leak\nDate: 2026-01-02\nCategory: Burnout\n\nWrite to j.doe@hospital.org.\n", "utf-8")
     refused = publish(content_copy, live)
     assert refused.returncode != 0
-    assert "essays/leak/index.html: email address: j.doe@hospital.org" in refused.stderr
+    assert "essays/zz-leak.md: line 5: email 'j.doe@hospital.org'" in refused.stderr
+    assert os.readlink(live) == target and tree(live) == before
+    leak.unlink()
+
+    # 3. an audit failure the scrubber cannot see: a theme setting that hotlinks a tracker on every page
+    settings = tmp_path / "leaky.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *  # noqa\n"
+                        "SITESUBTITLE = '<img src=\"https://tracker.example/p.gif\" alt=\"\">'\n", "utf-8")
+    audited = publish(content_copy, live, "--settings", str(settings))
+    assert audited.returncode != 0
+    assert "index.html: <img src> loads from another host: https://tracker.example/p.gif" in audited.stderr
     assert os.readlink(live) == target and tree(live) == before
     staged = [p.name for p in (live.parent / ".sites").iterdir()]
     assert staged == [Path(target).name], "failed stagings are removed"
-    leak.unlink()
 
-    # 3. a good publish swaps the link to a new folder
+    # 4. a good publish swaps the link to a new folder
     essay = content_copy / "essays" / "the-quiet-exit.md"
     essay.write_text(essay.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
     again = publish(content_copy, live)

@@ -68,9 +68,10 @@ def on_static_finalized(generator) -> None:
         sf.override_save_as = save_as
         sf.override_url = save_as
         staged = os.path.join(_staging_dir, save_as.replace("/", "_"))
-        with open(staged, "wb") as fh:
-            fh.write(cleaned.data)
-        _staged.append((save_as, staged))
+        if not os.path.exists(staged):  # two sources with the same clean pixels publish one file
+            with open(staged, "wb") as fh:
+                fh.write(cleaned.data)
+            _staged.append((save_as, staged))
         if rel in first:
             _days[save_as] = first[rel]
         for item in cleaned.removed:

@@ -1,0 +1,139 @@
+"""Read a contributor's file (.md, .txt, .html, .docx) into a title, header values and a body.
+
+Only the text is taken: document properties, comments, tracked deletions,
+scripts and page furniture never get as far as the scrubber.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from .markdown_out import html_to_markdown
+
+
+class IntakeError(Exception):
+    """A submission that cannot be taken in: the message names the file and the problem."""
+
+
+@dataclass
+class Draft:
+    title: str
+    body: str  # Markdown
+    header: dict[str, str] = field(default_factory=dict)  # raw header values as the contributor wrote them
+    body_html: str | None = None  # when the source was HTML (scrubbed before conversion)
+    source_format: str = "md"
+
+
+HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]*):\s*(.*)$")
+
+
+def read(path: Path, title: str | None = None) -> Draft:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".md", ".markdown"):
+            return _markdown(path, title)
+        if suffix == ".txt":
+            return _text(path, title)
+        if suffix in (".html", ".htm"):
+            return _html(path.read_bytes().decode("utf-8", "replace"), title, "html")
+        if suffix == ".docx":
+            return _docx(path, title)
+    except UnicodeDecodeError as exc:
+        raise IntakeError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8") from None
+    raise IntakeError(f"{path}: {suffix or 'no extension'} is not a format we take in (.md, .txt, .html, .docx)")
+
+
+def _decode(path: Path) -> str:
+    return path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+
+
+def _markdown(path: Path, title: str | None) -> Draft:
+    text = _decode(path)
+    header: dict[str, str] = {}
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":  # YAML front matter
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
+        if end is None:
+            raise IntakeError(f"{path}: YAML front matter is not closed with ---")
+        for line in lines[1:end]:
+            m = HEADER_LINE.match(line)
+            if m:
+                header[m.group(1).strip()] = m.group(2).strip().strip("\"'")
+        body = "\n".join(lines[end + 1:])
+    elif lines and HEADER_LINE.match(lines[0]):
+        i = 0
+        while i < len(lines) and lines[i].strip():
+            m = HEADER_LINE.match(lines[i])
+            if not m:
+                raise IntakeError(f"{path}: malformed header line {i + 1}: {lines[i][:60]!r}")
+            header[m.group(1).strip()] = m.group(2).strip()
+            i += 1
+        body = "\n".join(lines[i:])
+    else:
+        body = text
+    found_title = title or _get(header, "title")
+    if not found_title:
+        m = re.match(r"\s*#\s+(.+)\n", body)
+        if m:
+            found_title, body = m.group(1).strip(), body[m.end():]
+    if not found_title:
+        raise IntakeError(f"{path}: no title (add 'Title: ...' or give --title)")
+    return Draft(found_title, body.strip() + "\n", header, source_format="md")
+
+
+def _text(path: Path, title: str | None) -> Draft:
+    text = _decode(path).strip()
+    if not text:
+        raise IntakeError(f"{path}: the file is empty")
+    if title:
+        body = text
+    else:
+        first, _, body = text.partition("\n")
+        title = first.strip()
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
+    return Draft(title, "\n\n".join(paragraphs) + "\n", {}, source_format="txt")
+
+
+def _html(html: str, title: str | None, fmt: str) -> Draft:
+    soup = BeautifulSoup(html, "html.parser")
+    found_title = title
+    if not found_title:
+        h1 = soup.find("h1")
+        tag = h1 or soup.find("title")
+        found_title = tag.get_text(" ", strip=True) if tag else None
+        if h1:
+            h1.decompose()
+    # The article, not the blog's navigation, sidebars and footers.
+    root = soup.find("article") or soup.find("main") or soup.find("body") or soup
+    for furniture in root.find_all(["nav", "header", "footer", "aside"]):
+        furniture.decompose()
+    if not found_title:
+        raise IntakeError(f"the {fmt} file has no title (no <h1> or <title>; give --title)")
+    return Draft(found_title, "", {}, body_html=root.decode_contents(), source_format=fmt)
+
+
+def _docx(path: Path, title: str | None) -> Draft:
+    """mammoth reads only the document body: no properties; comments and deleted changes are ignored."""
+    import mammoth
+
+    with open(path, "rb") as fh:
+        try:
+            result = mammoth.convert_to_html(fh)
+        except Exception as exc:  # noqa: BLE001 - a broken .docx is refused, whatever broke
+            raise IntakeError(f"{path}: cannot read this Word document ({exc})") from None
+    draft = _html(f"<body>{result.value}</body>", title, "docx")
+    return draft
+
+
+def _get(header: dict[str, str], key: str) -> str:
+    for k, v in header.items():
+        if k.strip().lower() == key:
+            return v
+    return ""
+
+
+__all__ = ["Draft", "IntakeError", "read", "html_to_markdown"]

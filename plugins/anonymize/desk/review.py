@@ -1,0 +1,113 @@
+"""Findings for every pending submission, on the current branch and on submission branches."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..findings import Finding, detect
+from ..links import clean_url
+from . import gitdesk
+from .submission import acknowledged, parse
+
+BRANCH_PREFIX = "submission/"
+DECISIONS = "submissions/decisions.tsv"
+
+
+@dataclass
+class Pending:
+    id: str
+    title: str
+    path: str
+    ref: str
+    findings: list[Finding]
+
+
+def decided(repo: Path) -> set[str]:
+    path = repo / DECISIONS
+    if not path.is_file():
+        return set()
+    return {line.split("\t", 1)[0] for line in path.read_text("utf-8").splitlines() if line.strip()}
+
+
+def findings_for(text: str) -> list[Finding]:
+    header, body = parse(text)
+    offset = len(text.split("\n")) - len(body.split("\n")) + 1  # body starts after the header and blank line
+    body_for_detection = _without_tracking(body)
+    found = [Finding(f.kind, f.text, f.line + offset - 1) for f in detect(body_for_detection, acknowledged(header))]
+    shown = "\n".join(header.get(k, "") for k in ("title", "summary", "content_note"))
+    found = [Finding(f.kind, f.text, 1) for f in detect(shown, acknowledged(header))] + found
+    return found
+
+
+def _without_tracking(text: str) -> str:
+    """Link targets as they will be published (tracking tokens are removed by the build, not findings)."""
+    import re
+
+    def fix(m: re.Match) -> str:
+        cleaned, _ = clean_url(m.group(2))
+        return f"{m.group(1)}({cleaned or ''})"
+
+    return re.sub(r"(\[[^\]]*\])\(([^)\s]+)\)", fix, text)
+
+
+def pending(repo: Path, only: str | None = None) -> list[Pending]:
+    done = decided(repo)
+    seen: dict[str, Pending] = {}
+    for index in sorted((repo / "submissions").glob("*/index.md")):
+        sid = index.parent.name
+        if sid in done or (only and sid != only):
+            continue
+        text = index.read_text("utf-8")
+        seen[sid] = Pending(sid, parse(text)[0].get("title", ""), f"submissions/{sid}/index.md", "working tree",
+                            findings_for(text))
+    for branch in gitdesk.branches(repo, BRANCH_PREFIX):
+        for path in gitdesk.ls(repo, branch, "submissions/"):
+            if not path.endswith("/index.md"):
+                continue
+            sid = path.split("/")[1]
+            if sid in seen or sid in done or (only and sid != only):
+                continue
+            text = gitdesk.show(repo, branch, path).decode("utf-8")
+            seen[sid] = Pending(sid, parse(text)[0].get("title", ""), path, branch, findings_for(text))
+    return list(seen.values())
+
+
+def as_json(items: list[Pending]) -> str:
+    return json.dumps({"submissions": [
+        {"id": p.id, "title": p.title, "path": p.path,
+         "findings": [{"kind": f.kind, "text": f.text, "line": f.line} for f in p.findings]}
+        for p in items]}, indent=2, ensure_ascii=False)
+
+
+def as_markdown(items: list[Pending]) -> str:
+    lines = ["## Identifier findings", ""]
+    if not items:
+        return "## Identifier findings\n\nNo pending submissions.\n"
+    for p in items:
+        lines.append(f"### {p.title} (`{p.id}`, {p.path})")
+        lines.append("")
+        if not p.findings:
+            lines += ["No findings.", ""]
+            continue
+        lines += ["| line | kind | text |", "|---:|---|---|"]
+        lines += [f"| {f.line} | {f.kind} | `{_cell(f.text)}` |" for f in p.findings]
+        lines += ["", "Edit the text, or acknowledge a finding with `invoke ack ID \"kind: text\"`.", ""]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("`", "'")
+
+
+def as_table(items: list[Pending]) -> str:
+    if not items:
+        return "No pending submissions."
+    out = []
+    for p in items:
+        out.append(f"{p.id}  {p.title}  ({p.path} on {p.ref}): {len(p.findings)} finding(s)")
+        width = max((len(f.kind) for f in p.findings), default=4)
+        for f in p.findings:
+            out.append(f"  line {f.line:>4}  {f.kind:<{width}}  {f.text}")
+    return "\n".join(out)
