@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ class BuildResult:
     stdout: str
     stderr: str
     output: Path
+    report: dict | None = None  # the build report this build wrote (builds here run one at a time)
 
     @property
     def log(self) -> str:
@@ -32,10 +34,13 @@ def run_build(content: Path, output: Path, *extra: str, settings: str = "pelican
     """Build `content` into `output` the way an editor does: through invoke."""
     invoke = Path(sys.executable).parent / "invoke"
     cmd = [str(invoke), "build", "--content", str(content), "--output", str(output), "--settings", settings]
+    report_path = ROOT / ".unsigned" / "build-report.json"
+    report_path.unlink(missing_ok=True)
     proc = subprocess.run(
         [*cmd, *extra], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}
     )
-    return BuildResult(proc.returncode, proc.stdout, proc.stderr, output)
+    report = json.loads(report_path.read_text("utf-8")) if report_path.is_file() else None
+    return BuildResult(proc.returncode, proc.stdout, proc.stderr, output, report)
 
 
 def require_tool(name: str) -> str:

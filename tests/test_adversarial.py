@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import html
-import json
 import re
 from pathlib import Path
 
@@ -67,8 +66,8 @@ def adversarial(tmp_path_factory):
     out = tmp_path_factory.mktemp("adversarial") / "output"
     result = run_build(CORPUS, out)
     assert result.returncode == 0, result.log
-    report = json.loads((ROOT / ".unsigned" / "build-report.json").read_text("utf-8"))
-    return out, report
+    assert result.report is not None, result.log
+    return out, result.report
 
 
 def every_text(out: Path) -> dict[str, str]:

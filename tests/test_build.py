@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from anonymize.metadata import normalize_key
 from anonymize.rules import load
-from conftest import CONTENT, ROOT, output_files, text_files
+from conftest import CONTENT, output_files, text_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -123,7 +122,8 @@ def test_dates_shown_are_days_only(site):
 
 
 def test_build_report_lists_removals_per_essay(site):
-    report = json.loads((ROOT / ".unsigned" / "build-report.json").read_text("utf-8"))
+    report = site.report
+    assert report is not None, site.log
     by_source = {s["source"]: s["entries"] for s in report["sources"]}
     for path in ESSAYS:
         entries = by_source[f"essays/{path.name}"]

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import re
 
-from conftest import ROOT, output_files, run_build
+from conftest import output_files, run_build
 
 
 def _tree(out):
     return {str(p.relative_to(out)): p.read_bytes() for p in output_files(out)}
 
 
-def _report():
-    return json.loads((ROOT / ".unsigned" / "build-report.json").read_text("utf-8"))
-
-
 def test_cached_build_equals_cold_build(content_copy, tmp_path):
     env_cache = tmp_path / "scrub-cache"
     cold = run_build(content_copy, tmp_path / "cold", "--cache-path", str(env_cache))
     assert cold.returncode == 0, cold.log
-    cold_report = _report()
+    cold_report = cold.report
+    assert cold_report is not None
     assert re.search(r"scrub cache: 0 reused, \d+ scrubbed", cold.log)
     warm = run_build(content_copy, tmp_path / "warm", "--cache-path", str(env_cache))
     assert warm.returncode == 0, warm.log
     assert re.search(r"scrub cache: \d+ reused, 0 scrubbed", warm.log)
-    assert _report() == cold_report
+    assert warm.report == cold_report
     cold_tree, warm_tree = _tree(tmp_path / "cold"), _tree(tmp_path / "warm")
     assert sorted(warm_tree) == sorted(cold_tree)
     assert [n for n in cold_tree if cold_tree[n] != warm_tree[n]] == []
@@ -42,6 +38,6 @@ def test_changed_essay_is_scrubbed_again(content_copy, tmp_path):
     assert re.search(r"scrub cache: \d+ reused, 1 scrubbed", second.log)
     assert "a second private note" not in (tmp_path / "two" / "essays" / "the-photograph-in-the-corridor"
                                             / "index.html").read_text("utf-8")
-    comments = [e for s in _report()["sources"] if s["source"] == "essays/the-photograph-in-the-corridor.md"
+    comments = [e for s in second.report["sources"] if s["source"] == "essays/the-photograph-in-the-corridor.md"
                 for e in s["entries"] if e["kind"] == "html-comment"]
     assert len(comments) == 2
