@@ -31,11 +31,26 @@ class Finding:
     line: int
 
 
+# Detectors that read the whole text.
 DETECTORS = [
-    contact.emails, contact.urls, contact.ips, contact.handles, numbers.identifiers, contact.phones,
-    dates.dates, people.ages, places.institutions, places.places, people.names, numbers.codes,
-    characters.hidden, characters.lookalike,
+    contact.emails, contact.urls, contact.ips, contact.handles, numbers.macs, places.institutions, places.places,
+    people.names, characters.hidden, characters.lookalike,
 ]
+# Detectors whose every match holds a decimal digit: they read only the paragraphs that have one, which in
+# prose is a small part of the text (a blank line never sits inside an identifier).
+DIGIT_DETECTORS = [numbers.identifiers, contact.phones, dates.dates, people.ages, places.addresses, numbers.codes]
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_DIGIT = re.compile(r"\d")
+
+
+def _paragraphs_with_digits(text: str):
+    """(offset, paragraph) for each blank-line-separated paragraph holding a decimal digit."""
+    start = 0
+    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        if _DIGIT.search(text, start, end):
+            yield start, text[start:end]
+        start = brk.end() if brk else end
 
 # When two findings overlap, the more specific kind wins (earlier in this list).
 PRIORITY = ["email", "url", "ip-address", "ssn", "npi", "dea", "vehicle", "device", "record-number", "fax", "phone",
@@ -50,6 +65,9 @@ def _public_names() -> re.Pattern:
     return re.compile(rf"\b(?:{alternation(names)})\b")
 
 
+_NEWLINE = re.compile("\n")
+
+
 def detect(text: str, acknowledged: Iterable[str] = ()) -> list[Finding]:
     """Return every finding in `text`, in order of appearance, minus the acknowledged ones.
 
@@ -59,6 +77,9 @@ def detect(text: str, acknowledged: Iterable[str] = ()) -> list[Finding]:
     spans: list[tuple[int, int, str]] = []
     for detector in DETECTORS:
         spans += [(start, end, kind) for kind, start, end in detector(text) if end > start]
+    for offset, paragraph in _paragraphs_with_digits(text):
+        for detector in DIGIT_DETECTORS:
+            spans += [(offset + start, offset + end, kind) for kind, start, end in detector(paragraph) if end > start]
     spans.sort(key=lambda s: (RANK.get(s[2], 99), -(s[1] - s[0]), s[0]))
     # Words inside a public name ("Centers for Disease Control") are never a name, place or institution.
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _public_names().finditer(text)]
@@ -70,7 +91,7 @@ def detect(text: str, acknowledged: Iterable[str] = ()) -> list[Finding]:
                 taken.append((start, end))
     kept.sort()
     acks = {a.strip().lower() for a in acknowledged if a and a.strip()}
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
     found: list[Finding] = []
     for start, end, kind in kept:
         value = text[start:end]

@@ -91,14 +91,18 @@ def identifiers(text: str):
     for m in IMEI.finditer(text):
         if _luhn(m.group(0)):
             yield "device", m.start(), m.end()
-    for m in MAC.finditer(text):
-        yield "device", m.start(), m.end()
     for kind, words in (("record-number", t["codes"]["record_words"]), ("device", t["codes"]["device_words"]),
                         ("vehicle", t["codes"]["vehicle_words"])):
         for m in _pattern(kind, tuple(words)).finditer(text):
             value = m.group(1)
             if sum(c.isdigit() for c in value) >= 2 and value.lower() not in t["public_codes"]:
                 yield kind, m.start(1), m.end(1)
+
+
+def macs(text: str):
+    """MAC addresses, which can be written without a single decimal digit."""
+    for m in MAC.finditer(text):
+        yield "device", m.start(), m.end()
 
 
 _patterns: dict = {}

@@ -28,8 +28,9 @@ def _patterns():
     return street, zip_code, postcode, place_word, cities, institution, university_of
 
 
-def places(text: str):
-    street, zip_code, postcode, place_word, cities, _inst, _uni = _patterns()
+def addresses(text: str):
+    """Street addresses, ZIP codes and postcodes: each holds a digit."""
+    street, zip_code, postcode, *_ = _patterns()
     for m in street.finditer(text):
         yield "place", m.start(), m.end()
     for m in zip_code.finditer(text):
@@ -37,6 +38,11 @@ def places(text: str):
         yield "place", m.start(group), m.end(group)
     for m in postcode.finditer(text):
         yield "place", m.start(), m.end()
+
+
+def places(text: str):
+    """Named places: "Millbrook County", towns from the cities list."""
+    _street, _zip, _postcode, place_word, cities, _inst, _uni = _patterns()
     for m in place_word.finditer(text):
         yield "place", m.start(), m.end()
     public = tables()["public_names"]
