@@ -56,21 +56,35 @@ class ScrubCache:
         self.dir = self.root / fingerprint(settings)
         self.hits = 0
         self.misses = 0
+        self._fresh: set[str] = set()  # written by this build's workers: counted as scrubbed, not reused
 
     @staticmethod
     def key(raw: bytes, source: str) -> str:
         # The source path is part of the key: the report names it, and pages and essays differ.
         return hashlib.sha256(source.encode() + b"\0" + raw).hexdigest()
 
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def expect_fresh(self, keys: list[str]) -> None:
+        """Mark entries this build just wrote, so the log counts them as scrubbed."""
+        self._fresh.update(keys)
+
     def get(self, key: str) -> dict | None:
-        path = self.dir / key[:2] / f"{key}.json"
         try:
-            with open(path, encoding="utf-8") as fh:
+            with open(self._path(key), encoding="utf-8") as fh:
                 value = json.load(fh)
         except (OSError, ValueError):
             self.misses += 1
             return None
-        self.hits += 1
+        if key in self._fresh:
+            self._fresh.discard(key)
+            self.misses += 1
+        else:
+            self.hits += 1
         return value
 
     def put(self, key: str, value: dict) -> None:
@@ -78,9 +92,10 @@ class ScrubCache:
         folder = self.dir / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(value, ensure_ascii=False)  # one write: json.dump writes in hundreds of pieces
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh, ensure_ascii=False)
+                fh.write(text)
             os.replace(tmp, folder / f"{key}.json")
         except OSError:
             pass  # a cache that cannot be written only costs time on the next build
