@@ -41,3 +41,40 @@ def test_changed_essay_is_scrubbed_again(content_copy, tmp_path):
     comments = [e for s in second.report["sources"] if s["source"] == "essays/the-photograph-in-the-corridor.md"
                 for e in s["entries"] if e["kind"] == "html-comment"]
     assert len(comments) == 2
+
+
+def _settings_with(tmp_path, **values) -> str:
+    path = tmp_path / "settings.py"
+    lines = ["from pelicanconf import *  # noqa: F403"] + [f"{k} = {v!r}" for k, v in values.items()]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return str(path)
+
+
+def test_parallel_prescrub_equals_one_process(content_copy, tmp_path):
+    """Sources scrubbed in worker processes give the same site and report as one process reading them all."""
+    parallel = run_build(content_copy, tmp_path / "parallel", "--cache-path", str(tmp_path / "c1"),
+                         settings=_settings_with(tmp_path, ANONYMIZE_WORKERS=2))
+    assert parallel.returncode == 0, parallel.log
+    assert re.search(r"scrubbed \d+ of \d+ sources in 2 worker processes", parallel.log), parallel.log
+    assert re.search(r"scrub cache: 0 reused, \d+ scrubbed", parallel.log)
+    single = run_build(content_copy, tmp_path / "single", "--cache-path", str(tmp_path / "c2"),
+                       settings=_settings_with(tmp_path, ANONYMIZE_WORKERS=1))
+    assert single.returncode == 0, single.log
+    assert "worker processes" not in single.log
+    assert parallel.report == single.report
+    one, two = _tree(tmp_path / "parallel"), _tree(tmp_path / "single")
+    assert sorted(one) == sorted(two)
+    assert [n for n in one if one[n] != two[n]] == []
+
+
+def test_build_warns_of_unacknowledged_identifiers_cold_and_cached(content_copy, tmp_path):
+    """`invoke build` warns where `invoke publish` would refuse, whether the essay was scrubbed or replayed."""
+    essay = content_copy / "essays" / "the-metrics.md"
+    essay.write_text(essay.read_text("utf-8") + "\nAsk Dr. Miriam Okafor if you doubt it.\n", "utf-8")
+    cache = tmp_path / "cache"
+    for run in ("cold", "warm"):
+        result = run_build(content_copy, tmp_path / run, "--cache-path", str(cache))
+        assert result.returncode == 0, result.log
+        assert re.search(r"warning: unacknowledged finding: essays/the-metrics\.md: line \d+: name 'Miriam Okafor'",
+                         result.log), (run, result.log)
+        assert "invoke publish will refuse" in result.log

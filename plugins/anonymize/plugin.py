@@ -7,10 +7,11 @@ import os
 
 from pelican import signals
 
-from . import audit_policy, image_publish, mtimes, reading_time, scrub_cache, search_index, state
+from . import audit_policy, image_publish, mtimes, prescrub, reading_time, scrub_cache, search_index, state
 from . import settings as plugin_settings
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
+from .report import report_logger
 from .responses import link_responses
 from .sitemap_dates import on_finalized as sitemap_day_only
 
@@ -35,6 +36,11 @@ def on_initialized(pelican) -> None:
 
 def on_readers_init(readers) -> None:
     """Every Markdown extension is read by our reader, never Pelican's own."""
+    # Once per build, before the first generator reads: scrub changed sources on every core.
+    current = state.current()
+    if not current.prescrubbed:
+        current.prescrubbed = True
+        prescrub.prescrub(readers.settings)
     # Sent before Pelican instantiates its readers, so classes are enough.
     for ext in AnonymizingMarkdownReader.file_extensions:
         readers.reader_classes[ext] = AnonymizingMarkdownReader
@@ -64,6 +70,18 @@ def on_finalized(pelican) -> None:
     path = pelican.settings.get("ANONYMIZE_REPORT_PATH") or default_report_path(pelican.settings)
     report.write(path)
     logger.info("anonymize: build report written to %s", path)
+    warn_identifiers(state.current().identifiers)
+
+
+def warn_identifiers(identifiers: dict[str, list[str]]) -> None:
+    """The build warns where `invoke publish` would refuse: each unacknowledged identifier, by essay."""
+    if not identifiers:
+        return
+    lines = [f"warning: unacknowledged finding: {source}: {line}"
+             for source in sorted(identifiers) for line in identifiers[source]]
+    report_logger.warning("\n".join(lines))  # the plain handler: thousands of lines stay cheap
+    logger.warning("anonymize: %d unacknowledged finding(s) in %d essay(s); invoke publish will refuse until each "
+                   "is edited out or acknowledged (Acknowledged: header)", len(lines), len(identifiers))
 
 
 def default_report_path(settings) -> str:

@@ -54,6 +54,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
             metadata["summary"] = scrub_html(
                 metadata["summary"], source=source, where="summary", settings=self.settings, report=report
             )
+        identifiers = self._identifiers(text, metadata, source)
         if cache and len(state.current().errors) == errors_before:
             formatted = {
                 name: metadata[name]
@@ -65,12 +66,28 @@ class AnonymizingMarkdownReader(MarkdownReader):
                 "meta": self._anon_kept,
                 "formatted": formatted,
                 "entries": [[e.action, e.kind, e.what, e.where] for e in report.for_source(source)],
+                "identifiers": identifiers,
             })
+        self._note_identifiers(source, identifiers)
         return content, metadata
+
+    def _identifiers(self, text: str, metadata: dict, source: str) -> list[str]:
+        """The publish gate's findings for an essay, found while it is in hand (and cached with it)."""
+        if self._kind(source) != "essay" or str(metadata.get("status", "")).lower() == "draft":
+            return []
+        from .desk.review import findings_for
+
+        return [f"line {f.line}: {f.kind} {f.text!r}" for f in findings_for(text)]
+
+    @staticmethod
+    def _note_identifiers(source: str, identifiers: list[str]) -> None:
+        if identifiers:
+            state.current().identifiers[source] = identifiers
 
     def _from_cache(self, hit: dict, source: str):
         """Rebuild the reader's result from a cache entry, replaying what it reported."""
         state.current().report.extend(source, [Entry(*e) for e in hit["entries"]])
+        self._note_identifiers(source, hit.get("identifiers", []))
         formatted = hit["formatted"]
         metadata = {}
         for name, value in hit["meta"].items():

@@ -12,6 +12,9 @@ from .report import Report
 class BuildState:
     report: Report = field(default_factory=Report)
     errors: list[AnonymizeError] = field(default_factory=list)
+    # source -> its unacknowledged identifier findings, as "line N: kind 'text'" (the publish gate's lines)
+    identifiers: dict[str, list[str]] = field(default_factory=dict)
+    prescrubbed: bool = False
 
 
 _current = BuildState()
