@@ -142,3 +142,27 @@ def test_invoke_audit_exit_code_and_output(clean_site, tmp_path):
     bad = subprocess.run([invoke, "audit", str(root)], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode != 0
     assert "essays/the-quiet-exit/index.html: <script src> loads from another host" in bad.stderr
+
+
+@pytest.mark.parametrize("leak", sorted(LEAKS))
+def test_audit_cache_never_hides_a_leak(leak, clean_site, tmp_path):
+    """The build's audit reuses results for unchanged bytes; every planted leak is still caught."""
+    root, cache = tmp_path / "site", tmp_path / "audit-cache"
+    shutil.copytree(clean_site, root, copy_function=shutil.copy2)
+    assert audit_site(root, POLICY, cache_dir=cache) == []
+    assert list(cache.glob("audit-*.json")), "the clean audit left no cache"
+    planted = Path(LEAKS[leak](root))
+    problems = audit_site(root, POLICY, cache_dir=cache)
+    assert str(planted.relative_to(root)) in {p.path for p in problems}, problems
+    # and the same answer again, now that the leaking file's result is cached too
+    assert audit_site(root, POLICY, cache_dir=cache) == problems
+
+
+def test_audit_cache_is_per_policy(clean_site, tmp_path):
+    """An acknowledgement withdrawn makes a cached pass invalid: the cache is keyed by the policy."""
+    root, cache = tmp_path / "site", tmp_path / "audit-cache"
+    shutil.copytree(clean_site, root, copy_function=shutil.copy2)
+    _into_body(root, "<p>The board's public address is press@nhs-board.org.</p>")
+    acknowledged = Policy(POLICY.pseudonyms, frozenset({"press@nhs-board.org"}), POLICY.site_hosts)
+    assert audit_site(root, acknowledged, cache_dir=cache) == []
+    assert audit_site(root, POLICY, cache_dir=cache)

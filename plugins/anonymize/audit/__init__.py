@@ -9,10 +9,12 @@ so a bug in one is caught by the other.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from . import files, images, markup, text
@@ -59,10 +61,15 @@ TEXT_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".txt", ".css", ".js"
 def check_file(root: str, rel: str, policy: Policy) -> list[Problem]:
     """Every check that applies to one file."""
     path = os.path.join(root, rel)
-    problems: list[str] = []
-    problems += files.check_name_and_time(rel, path)
     with open(path, "rb") as fh:
         data = fh.read()
+    problems = files.check_name_and_time(rel, path) + check_content(rel, data, policy)
+    return [Problem(rel, what) for what in dict.fromkeys(problems)]
+
+
+def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
+    """The checks that depend only on a file's bytes and its suffix (so their result can be reused)."""
+    problems: list[str] = []
     kind = images.kind_of(data)
     if kind:
         problems += images.check(kind, data, rel)
@@ -79,19 +86,66 @@ def check_file(root: str, rel: str, policy: Policy) -> list[Problem]:
             # Emails and phone numbers are looked for in what readers read (pages, feeds, the
             # search index), not in code, where minified numbers and library credits look alike.
             problems += text.check(content, policy, prose=suffix not in (".css", ".js", ".mjs", ".map"))
-    return [Problem(rel, what) for what in dict.fromkeys(problems)]
+    return problems
 
 
-def _check_chunk(args) -> list[Problem]:
+def _content_key(rel: str, data: bytes) -> str:
+    # The suffix decides which checks run; the file name is checked separately, every time.
+    return hashlib.sha256(os.path.splitext(rel)[1].lower().encode() + b"\0" + data).hexdigest()
+
+
+def _check_chunk(args) -> list[tuple[str, str, list[str]]]:
+    """In a worker: (rel, content key, content problems) for each file."""
     root, rels, policy = args
-    out: list[Problem] = []
+    out = []
     for rel in rels:
-        out += check_file(root, rel, policy)
+        with open(os.path.join(root, rel), "rb") as fh:
+            data = fh.read()
+        out.append((rel, _content_key(rel, data), check_content(rel, data, policy)))
     return out
 
 
-def audit_site(root: str | os.PathLike, policy: Policy | None = None, workers: int | None = None) -> list[Problem]:
-    """Audit every file under `root`; return the problems sorted by path."""
+class AuditCache:
+    """Content-check results by the SHA-256 of a file's bytes, under a fingerprint of the audit's code,
+    the rule tables, the judging library and the policy: an unchanged page is not read twice.
+
+    Only the byte-level checks are reused; names and times are checked on every file every time.
+    """
+
+    def __init__(self, folder: str | os.PathLike, policy: Policy) -> None:
+        h = hashlib.sha256(json.dumps(policy.to_json(), sort_keys=True).encode())
+        here = Path(__file__).resolve().parent
+        for src in sorted([*here.glob("*.py"), *(here.parent / "rules").glob("*.toml")]):
+            h.update(src.name.encode() + b"\0" + src.read_bytes())
+        h.update(importlib_metadata.version("phonenumbers").encode())
+        self.path = Path(folder) / f"audit-{h.hexdigest()[:24]}.json"
+        self.folder = Path(folder)
+        try:
+            self.known: dict[str, list[str]] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+
+    def save(self, seen: dict[str, list[str]]) -> None:
+        """Keep this build's results only (old pages drop out); replace atomically; drop other fingerprints."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(seen), "utf-8")
+            os.replace(tmp, self.path)
+            for old in self.folder.glob("audit-*.json"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written only costs time next build
+
+
+def audit_site(root: str | os.PathLike, policy: Policy | None = None, workers: int | None = None,
+               cache_dir: str | os.PathLike | None = None) -> list[Problem]:
+    """Audit every file under `root`; return the problems sorted by path.
+
+    With `cache_dir`, content checks of files whose bytes were audited before
+    (under the same code, rules and policy) are reused.
+    """
     root = str(root)
     policy = policy or Policy()
     if not os.path.isdir(root):
@@ -103,11 +157,31 @@ def audit_site(root: str | os.PathLike, policy: Policy | None = None, workers: i
     rels.sort()
     if not rels:
         return [Problem(".", "the site is empty")]
+    cache = AuditCache(cache_dir, policy) if cache_dir else None
+    results: dict[str, tuple[str, list[str]]] = {}
+    todo = rels
+    if cache is not None:
+        todo = []
+        for rel in rels:
+            with open(os.path.join(root, rel), "rb") as fh:
+                key = _content_key(rel, fh.read())
+            if key in cache.known:
+                results[rel] = (key, cache.known[key])
+            else:
+                todo.append(rel)
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    if workers <= 1 or len(rels) < 200:
-        problems = _check_chunk((root, rels, policy))
+    if workers <= 1 or len(todo) < 200:
+        checked = _check_chunk((root, todo, policy))
     else:
-        chunks = [rels[i::workers] for i in range(workers)]
+        chunks = [todo[i::workers] for i in range(workers)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            problems = [p for part in pool.map(_check_chunk, [(root, c, policy) for c in chunks]) for p in part]
+            checked = [r for part in pool.map(_check_chunk, [(root, c, policy) for c in chunks]) for r in part]
+    for rel, key, found in checked:
+        results[rel] = (key, found)
+    if cache is not None:
+        cache.save({key: found for key, found in results.values()})
+    problems: list[Problem] = []
+    for rel in rels:
+        found = files.check_name_and_time(rel, os.path.join(root, rel)) + results[rel][1]
+        problems += [Problem(rel, what) for what in dict.fromkeys(found)]
     return sorted(problems, key=lambda p: (p.path, p.what))

@@ -18,10 +18,13 @@ CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]*)\1\s*\)|@import\s+(?:url\(\s*)?
 STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
 COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 HTML_ENTITY = re.compile(r"&(?:#x([0-9a-f]+)|#(\d+)|(amp|quot|apos|lt|gt));", re.I)
+CONTROL = re.compile(r"[\x00-\x20]+")
 NAMED = {"amp": "&", "quot": '"', "apos": "'", "lt": "<", "gt": ">"}
 
 
 def unescape(value: str) -> str:
+    if "&" not in value:
+        return value
     def repl(m: re.Match) -> str:
         if m.group(1):
             return chr(int(m.group(1), 16))
@@ -34,7 +37,7 @@ def unescape(value: str) -> str:
 
 def remote(url: str, policy) -> bool:
     """Would a browser fetch this from a host other than ours?"""
-    url = re.sub(r"[\x00-\x20]", "", url or "")
+    url = CONTROL.sub("", url or "")
     if url.startswith("//"):
         url = "https:" + url
     parts = urlsplit(url)
@@ -52,7 +55,8 @@ def _link_rules():
     compiled = []
     for p in table["providers"]:
         wraps = bool(p.get("redirect_params") or p.get("redirects") or p.get("opaque"))
-        params = [re.compile(x, re.I) for x in p.get("params", [])]
+        # One pattern per provider: a parameter name is matched once, not once per rule.
+        params = re.compile("|".join(f"(?:{x})" for x in p["params"]), re.I) if p.get("params") else None
         exceptions = [re.compile(x, re.I) for x in p.get("exceptions", [])]
         compiled.append((re.compile(p["pattern"], re.I), params, wraps, p.get("redirect_params", []),
                          [re.compile(x, re.I) for x in p.get("redirects", [])], bool(p.get("opaque")), exceptions,
@@ -62,7 +66,7 @@ def _link_rules():
 
 def check_link(url: str) -> list[str]:
     """Tracking parameters, redirect wrappers and unsafe schemes in a link target."""
-    url = re.sub(r"[\x00-\x20]", "", url)
+    url = CONTROL.sub("", url)
     low = url.lower()
     if low.startswith(("javascript:", "vbscript:", "data:")):
         return [f"link with an unsafe scheme: {url[:80]}"]
@@ -80,7 +84,7 @@ def check_link(url: str) -> list[str]:
             continue
         if opaque or (wraps and (any(r in names for r in redirect_params) or any(r.search(url) for r in redirects))):
             problems.append(f"redirect wrapper ({name}): {url[:100]}")
-        bad = [n for n in names if any(p.fullmatch(n) for p in params)]
+        bad = [n for n in names if params.fullmatch(n)] if params else []
         if bad:
             problems.append(f"tracking parameter {', '.join(sorted(set(bad)))}: {url[:100]}")
     return problems
