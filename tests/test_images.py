@@ -87,8 +87,8 @@ def test_rotated_jpeg_is_published_upright(orientation, tmp_path):
     stored = upright.transpose(inverse[orientation])
     data = gen.jpeg_with_metadata(stored, orientation=orientation, quality=95)
     cleaned = clean_bytes(data)
-    assert cleaned.method == "re-encoded"
-    assert any("orientation" in r for r in cleaned.removed)
+    assert cleaned.method == "lossless"  # 64×48 is whole 16-pixel MCUs: turned in the DCT domain
+    assert any("orientation" in r and "losslessly" in r for r in cleaned.removed), cleaned.removed
     with Image.open(io.BytesIO(cleaned.data)) as im:
         assert im.size == (64, 48)
         assert "exif" not in im.info
@@ -184,3 +184,61 @@ def test_invoke_scrub_cleans_copies_and_never_touches_originals(tmp_path):
     refused = subprocess.run([str(invoke), "scrub", str(src / "x.svg"), "--out", str(out)], cwd=ROOT,
                              capture_output=True, text=True)
     assert refused.returncode == 1 and "SVG is refused" in refused.stderr
+
+
+def _coefficients(data: bytes, tmp_path: Path, name: str):
+    import jpeglib
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    image = jpeglib.read_dct(str(path))
+    return [image.Y, image.Cb, image.Cr], image.qt
+
+
+@pytest.mark.parametrize("turn,back", [(2, 2), (3, 3), (4, 4), (5, 5), (6, 8), (7, 7), (8, 6)])
+def test_lossless_turn_only_moves_coefficients(turn, back, tmp_path):
+    """Turning and turning back gives the very same quantised coefficients: nothing was decoded or re-quantised."""
+    from anonymize.images.jpeg_rotate import upright
+
+    buf = io.BytesIO()
+    gen.quadrants(64, 48).save(buf, "JPEG", quality=90, subsampling=2)
+    original = buf.getvalue()
+    turned = upright(original, turn)
+    assert turned is not None
+    returned = upright(turned, back)
+    assert returned is not None
+    (a, qa), (b, qb) = _coefficients(original, tmp_path, "a.jpg"), _coefficients(returned, tmp_path, "b.jpg")
+    assert (qa == qb).all()
+    for x, y in zip(a, b, strict=True):
+        assert x.shape == y.shape and (x == y).all()
+
+
+def test_partial_mcu_is_reencoded_upright_and_says_so():
+    """60×44 is not whole 16-pixel MCUs: a mirror would move padding onto the picture, so it is re-encoded."""
+    upright = gen.quadrants(60, 44)
+    data = gen.jpeg_with_metadata(upright.transpose(Image.Transpose.ROTATE_180), orientation=3, quality=95)
+    cleaned = clean_bytes(data)
+    assert cleaned.method == "re-encoded"
+    assert any("re-encoded" in r for r in cleaned.removed), cleaned.removed
+    with Image.open(io.BytesIO(cleaned.data)) as im:
+        assert im.size == (60, 44)
+        r, g, b = im.convert("RGB").getpixel((6, 6))
+        assert r > 200 and g < 60 and b < 60, "red must be top-left"
+
+
+def test_lossless_turn_keeps_the_colour_profile(tmp_path):
+    from PIL import ImageCms
+
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    stored = gen.quadrants(64, 48).transpose(Image.Transpose.ROTATE_90)
+    buf = io.BytesIO()
+    stored.save(buf, "JPEG", quality=90, icc_profile=icc, exif=gen.phone_exif(6).tobytes())
+    cleaned = clean_bytes(buf.getvalue())
+    assert cleaned.method == "lossless"
+    with Image.open(io.BytesIO(cleaned.data)) as im:
+        assert im.info.get("icc_profile") == icc
+        assert im.size == (64, 48)
+    out = tmp_path / "turned.jpg"
+    out.write_bytes(cleaned.data)
+    tags = exiftool(out)
+    assert not [k for k in tags if k.split(":")[0] in METADATA_GROUPS - {"ICC-header"}], tags

@@ -8,9 +8,10 @@ Everything else goes: EXIF (APP1, with GPS, serials, owner, times and the
 thumbnail), XMP, IPTC/Photoshop (APP13), comments (COM), maker segments
 (APP3-APP15), FlashPix and MPF (other APP2).
 
-When EXIF orientation is not 1 the picture is rotated so it stays upright
-without the tag. That needs a decode and a high-quality re-encode (a lossless
-DCT-domain rotation needs jpegtran, which is not on PyPI); the result says so.
+When EXIF orientation is not 1 the picture is turned so it stays upright
+without the tag: in the DCT domain, losslessly, when the picture's sides are
+whole MCUs (`jpeg_rotate.py`), otherwise by a decode and a quality-95
+re-encode. The result says which.
 """
 
 from __future__ import annotations
@@ -167,7 +168,28 @@ class Jpeg(Parser):
 
 
 def _upright(clean: bytes, turn: int, removed: list[str]) -> Cleaned:
-    """Bake an EXIF orientation into the pixels (re-encoded at high quality) and say so."""
+    """Bake an EXIF orientation into the picture: losslessly where the sides allow, else re-encoded; say which."""
+    from .jpeg_rotate import upright
+
+    turned = upright(clean, turn)
+    if turned is not None:
+        data = _with_colour_segments(Jpeg().clean(turned).data, clean)
+        return Cleaned(data, ".jpg", [*removed, f"orientation {turn} (turned upright losslessly)"], "lossless")
+    return _reencoded(clean, turn, removed)
+
+
+def _with_colour_segments(turned: bytes, original: bytes) -> bytes:
+    """Carry the ICC profile and Adobe segment of the original into the turned picture (after JFIF)."""
+    keep = [original[start:end] for marker, start, end in segments(original)
+            if marker in (0xE2, 0xEE) and _label(marker, original[start + 4:end]) is None]
+    if not keep:
+        return turned
+    at = 2 + len(JFIF) if turned[2:2 + len(JFIF)] == JFIF else 2
+    return turned[:at] + b"".join(keep) + turned[at:]
+
+
+def _reencoded(clean: bytes, turn: int, removed: list[str]) -> Cleaned:
+    """Decode, turn and re-encode at quality 95 (the sides are not whole MCUs)."""
     from PIL import Image, JpegImagePlugin
 
     T = Image.Transpose
@@ -186,4 +208,5 @@ def _upright(clean: bytes, turn: int, removed: list[str]) -> Cleaned:
         kwargs["icc_profile"] = icc
     upright.save(buf, "JPEG", **kwargs)
     cleaned = Jpeg().clean(buf.getvalue())  # Pillow's output goes through the same segment filter
-    return Cleaned(cleaned.data, ".jpg", [*removed, f"orientation {turn} (rotated upright)"], "re-encoded")
+    return Cleaned(cleaned.data, ".jpg", [*removed, f"orientation {turn} (turned upright, re-encoded at quality 95)"],
+                   "re-encoded")

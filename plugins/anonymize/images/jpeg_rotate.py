@@ -1,0 +1,77 @@
+"""Turn a JPEG upright in the DCT domain, as `jpegtran -perfect` does: no re-encoding.
+
+A phone stores the sensor's pixels and an EXIF tag saying how to turn them.
+Dropping EXIF drops the tag, so the picture must be turned for real. Mirroring
+an 8×8 block is a sign change of its odd-frequency coefficients, and
+transposing it transposes the coefficients (and the quantisation tables and
+sampling factors), so every orientation is a permutation of the quantised
+coefficients: nothing is decoded, nothing re-quantised. jpeglib (libjpeg
+behind numpy) reads and writes the coefficients.
+
+It is exact only when each mirror runs along a side that is a whole number of
+MCUs (otherwise the padding blocks would move onto the picture); then, and for
+anything jpeglib cannot carry (CMYK, 12-bit, arithmetic coding), `upright`
+returns None and the caller re-encodes at high quality, and says so.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# EXIF orientation -> operations, in order: t = transpose, h = mirror left-right, v = mirror top-bottom.
+OPERATIONS = {2: "h", 3: "hv", 4: "v", 5: "t", 6: "th", 7: "thv", 8: "tv"}
+
+
+def upright(jpeg: bytes, turn: int) -> bytes | None:
+    """The JPEG turned by EXIF orientation `turn`, losslessly; None when that cannot be exact."""
+    import numpy as np
+
+    try:
+        import jpeglib
+    except ImportError:  # pragma: no cover - jpeglib is in the lock; without it, the caller re-encodes
+        return None
+    ops = OPERATIONS.get(turn)
+    if not ops:
+        return None
+    with tempfile.TemporaryDirectory(prefix="unsigned-rotate-") as tmp:
+        src, dst = os.path.join(tmp, "in.jpg"), os.path.join(tmp, "out.jpg")
+        with open(src, "wb") as fh:
+            fh.write(jpeg)
+        try:
+            image = jpeglib.read_dct(src)
+            image.load()
+        except Exception:  # noqa: BLE001 - anything libjpeg cannot read as coefficients: re-encode instead
+            return None
+        if image.num_components not in (1, 3):
+            return None
+        names = ["Y"] if image.num_components == 1 else ["Y", "Cb", "Cr"]
+        planes = {n: getattr(image, n) for n in names}
+        qt, samp = image.qt, np.array(image.samp_factor)  # samp rows are [vertical, horizontal] per component
+        height, width = image.height, image.width
+        sign = (-1) ** np.arange(8)
+        for op in ops:
+            if op == "t":
+                planes = {n: p.transpose(1, 0, 3, 2) for n, p in planes.items()}
+                qt = qt.transpose(0, 2, 1)
+                samp = samp[:, ::-1]
+                height, width = width, height
+            elif op == "h":
+                if width % (8 * samp[:, 1].max()):
+                    return None  # the right edge is a partial MCU
+                planes = {n: p[:, ::-1] * sign[None, None, None, :] for n, p in planes.items()}
+            else:
+                if height % (8 * samp[:, 0].max()):
+                    return None  # the bottom edge is a partial MCU
+                planes = {n: p[::-1] * sign[None, None, :, None] for n, p in planes.items()}
+        arrays = {n: np.ascontiguousarray(p, dtype=np.int16) for n, p in planes.items()}
+        try:
+            out = jpeglib.from_dct(Y=arrays["Y"], Cb=arrays.get("Cb"), Cr=arrays.get("Cr"),
+                                   qt=np.ascontiguousarray(qt), quant_tbl_no=image.quant_tbl_no)
+            out.height, out.width = height, width
+            out.samp_factor = np.ascontiguousarray(samp)
+            out.write_dct(dst)
+        except Exception:  # noqa: BLE001 - fall back to a re-encode rather than fail on a library limit
+            return None
+        with open(dst, "rb") as fh:
+            return fh.read()
