@@ -33,11 +33,13 @@ YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 
-# Feeds: every essay in one Atom feed and one RSS feed; never an author feed.
+# Feeds: all essays in one Atom feed and one RSS feed, per category too; never an author feed.
+# Feed readers poll these files: the newest 50 essays (the archives page lists every one) keep
+# each poll small, where a full archive of a large site would be megabytes fetched again and again.
 FEED_DOMAIN = "https://unsigned.example"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
-FEED_MAX_ITEMS = None
+FEED_MAX_ITEMS = 50
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 TAG_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None

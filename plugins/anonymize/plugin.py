@@ -108,3 +108,4 @@ def register() -> None:
     signals.static_generator_finalized.connect(image_publish.on_static_finalized)
     signals.finalized.connect(image_publish.on_finalized)
     signals.all_generators_finalized.connect(on_generators_finalized)
+    signals.all_generators_finalized.connect(search_index.on_generators)

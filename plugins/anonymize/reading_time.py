@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 _TAG = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"\w+")
 WORDS_PER_MINUTE = 230
 
 
 def minutes(html: str) -> int:
-    return max(1, round(len(_WORD.findall(_TAG.sub(" ", html or ""))) / WORDS_PER_MINUTE))
+    # str.split counts words in C; a regex findall over every essay was a visible share of a rebuild.
+    return max(1, round(len(_TAG.sub(" ", html or "").split()) / WORDS_PER_MINUTE))
 
 
 def on_articles(generator) -> None:

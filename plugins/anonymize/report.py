@@ -106,6 +106,10 @@ class Report:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+        # One source per line: readable in a diff, and written by json's C encoder (indent= would
+        # switch to the pure-Python one, which cost more than the scrubbing it reports on).
+        sources = self.to_dict()["sources"]
+        body = ",\n".join("  " + json.dumps(s, ensure_ascii=False) for s in sources)
+        tmp.write_text('{"sources": [\n' + body + ("\n" if body else "") + "]}\n", "utf-8")
         os.replace(tmp, target)
         return target

@@ -22,11 +22,50 @@ class SearchIndexError(RuntimeError):
     pass
 
 
+_indexed: list[str] = []  # globs of the files that carry data-pagefind-body, set once the generators are done
+
+
+def on_generators(generators) -> None:
+    """Remember where essays and pages are written, so Pagefind reads only those files.
+
+    Listing pages (index, tags, categories, archives) carry no indexed content;
+    on a large site they are a third of the HTML Pagefind would otherwise parse.
+    """
+    _indexed.clear()
+    for generator in generators:
+        settings = generator.settings
+        if hasattr(generator, "articles"):
+            prefix = settings.get("ARTICLE_SAVE_AS", "").split("{", 1)[0]
+            if "/" in prefix:
+                _indexed.append(prefix.rsplit("/", 1)[0] + "/**/*.html")
+            else:  # no folder of their own: every article by name
+                _indexed.extend(a.save_as for a in generator.articles)
+        if hasattr(generator, "pages"):
+            _indexed.extend(p.save_as for p in generator.pages)
+
+
+def _glob() -> str:
+    items = sorted({g.replace(os.sep, "/") for g in _indexed if g})
+    if not items or any(c in g for g in items for c in ",{}"):
+        return "**/*.{html}"  # Pagefind's default: every HTML file
+    return "{" + ",".join(items) + "}"
+
+
+def _pagefind() -> list[str]:
+    """The pagefind binary from the pagefind[bin] wheel; its Python launcher only when that is missing."""
+    try:
+        from pagefind_bin import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, FileNotFoundError, OSError):
+        return [sys.executable, "-m", "pagefind"]
+
+
 def on_finalized(pelican) -> None:
     if not pelican.settings.get("ANONYMIZE_SEARCH_INDEX", True):
         return
     output = pelican.settings["OUTPUT_PATH"]
-    cmd = [sys.executable, "-m", "pagefind", "--site", output, "--output-subdir", "pagefind", "--silent"]
+    cmd = [*_pagefind(), "--site", output, "--output-subdir", "pagefind", "--silent", "--glob", _glob()]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = result.stderr.strip() or result.stdout.strip()
