@@ -33,12 +33,14 @@ class Finding:
 
 # Detectors that read the whole text.
 DETECTORS = [
-    contact.emails, contact.urls, contact.ips, contact.handles, numbers.macs, places.institutions, places.places,
+    contact.emails, contact.urls, contact.ipv6, contact.handles, numbers.macs, places.institutions, places.places,
     people.names, characters.hidden, characters.lookalike,
 ]
 # Detectors whose every match holds a decimal digit: they read only the paragraphs that have one, which in
 # prose is a small part of the text (a blank line never sits inside an identifier).
-DIGIT_DETECTORS = [numbers.identifiers, contact.phones, dates.dates, people.ages, places.addresses, numbers.codes]
+DIGIT_DETECTORS = [
+    contact.ipv4, numbers.identifiers, contact.phones, dates.dates, people.ages, places.addresses, numbers.codes,
+]
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _DIGIT = re.compile(r"\d")
 

@@ -12,8 +12,8 @@ from .tables import tables
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]", re.I)
-BARE_DOMAIN = re.compile(r"\b[a-z0-9][a-z0-9-]{1,62}(?:\.[a-z0-9-]{2,})*\.(?:com|org|net|edu|gov|co\.uk|org\.uk|"
-                         r"nhs\.uk|ac\.uk|io|health|care|clinic|info|us|ca|au|ie)\b", re.I)
+TLDS = r"(?:com|org|net|edu|gov|co\.uk|org\.uk|nhs\.uk|ac\.uk|io|health|care|clinic|info|us|ca|au|ie)"
+BARE_DOMAIN = re.compile(rf"\b[a-z0-9][a-z0-9-]{{1,62}}(?:\.[a-z0-9-]{{2,}})*\.{TLDS}\b", re.I)
 IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4})*(?![\w:])|"
                   r"(?<![\w:])(?:[0-9a-f]{1,4}:)+:(?:[0-9a-f]{1,4}:?)*[0-9a-f]{0,4}(?![\w:])", re.I)
@@ -26,17 +26,20 @@ REGIONS = ("US", "GB", "CA", "AU", "IE", "IN")
 
 
 def emails(text: str):
+    if "@" not in text:  # the pattern walks every word before it finds there is no @
+        return
     for m in EMAIL.finditer(text):
         yield "email", m.start(), m.end()
 
 
 def urls(text: str):
     public = tables()["public_domains"]
-    for m in URL.finditer(text):
+    lowered = text.lower()
+    for m in URL.finditer(text) if "http" in lowered or "www." in lowered else ():
         host = (urlsplit(m.group(0) if "://" in m.group(0) else "https://" + m.group(0)).hostname or "").lower()
         if not any(host == d or host.endswith("." + d) for d in public):
             yield "url", m.start(), m.end()
-    for m in BARE_DOMAIN.finditer(text):
+    for m in BARE_DOMAIN.finditer(text) if TLD_HINT.search(text) else ():
         host = m.group(0).lower()
         if text[max(0, m.start() - 1):m.start()] in ("@", "/", ".") or any(host == d or host.endswith("." + d)
                                                                             for d in public):
@@ -44,13 +47,25 @@ def urls(text: str):
         yield "url", m.start(), m.end()
 
 
-def ips(text: str):
+def ipv4(text: str):
+    """Dotted quads (a digit detector: it reads only paragraphs holding a digit)."""
     for m in IPV4.finditer(text):
         try:
             ipaddress.IPv4Address(m.group(0))
         except ValueError:
             continue
         yield "ip-address", m.start(), m.end()
+
+
+HEX_COLON = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f:]")
+TLD_HINT = re.compile(rf"\.{TLDS}\b", re.I)  # cheap to scan for: no domain without it
+USERNAME_WORDS = ("u/", "user", "handle", "screen", "login", "gamertag")
+
+
+def ipv6(text: str):
+    """IPv6 addresses, which may hold no decimal digit but always a hex digit, a colon and another."""
+    if not HEX_COLON.search(text):
+        return
     for m in IPV6.finditer(text):
         candidate = m.group(0)
         if candidate.count(":") < 2:
@@ -63,9 +78,10 @@ def ips(text: str):
 
 
 def handles(text: str):
-    for m in HANDLE.finditer(text):
+    for m in HANDLE.finditer(text) if "@" in text else ():
         yield "handle", m.start(), m.end()
-    for m in USERNAME.finditer(text):
+    lowered = text.lower()
+    for m in USERNAME.finditer(text) if any(w in lowered for w in USERNAME_WORDS) else ():
         if m.group(1):
             yield "username", m.start(1), m.end(1)
         else:
