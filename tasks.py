@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -35,10 +36,13 @@ def pelican(content: str, output: str, settings: str, *extra: str) -> None:
 def build(c, content="content", output="output", settings="pelicanconf.py", cache_path=None):
     """Build the site with the anonymizing plugin, then audit the result (fails on any leak)."""
     extra = ["--cache-path", cache_path] if cache_path else []
+    # Editors rebuild often: pages whose bytes were audited before are not read again, and the build checks
+    # each page as it writes it, on an idle core (audit_ahead.py). `invoke audit` and `invoke publish` audit
+    # every byte afresh.
+    audit_cache = Path(cache_path or ROOT / "cache").resolve() / "audit"
+    extra += ["-e", f"ANONYMIZE_AUDIT_CACHE_PATH={json.dumps(str(audit_cache))}"]
     pelican(content, output, settings, "--delete-output-directory", *extra)  # warns of unacknowledged findings
-    # Editors rebuild often: pages whose bytes were audited before are not read again. `invoke audit`
-    # and `invoke publish` audit every byte afresh.
-    run_audit(output, policy_path(), cache_dir=Path(cache_path or ROOT / "cache") / "audit")
+    run_audit(output, policy_path(), cache_dir=audit_cache)
 
 
 def policy_path() -> Path:

@@ -70,6 +70,14 @@ def content_copy(tmp_path) -> Path:
     return dest
 
 
+def settings_with(folder: Path, **values) -> str:
+    """A settings file that is pelicanconf.py with `values` on top, for builds that need one setting changed."""
+    path = folder / "settings.py"
+    lines = ["from pelicanconf import *  # noqa: F403"] + [f"{k} = {v!r}" for k, v in values.items()]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return str(path)
+
+
 def output_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*") if p.is_file())
 

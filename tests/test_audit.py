@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import imagegen as gen
 import pytest
 from anonymize.audit import Policy, audit_site
-from conftest import ROOT
+from conftest import ROOT, run_build, settings_with
 
 POLICY = Policy(pseudonyms=frozenset({"Anonymous", "Night Float"}), site_hosts=frozenset({"unsigned.example"}))
 MIDNIGHT = 1_767_225_600  # 2026-01-01 00:00 UTC
@@ -166,3 +167,15 @@ def test_audit_cache_is_per_policy(clean_site, tmp_path):
     acknowledged = Policy(POLICY.pseudonyms, frozenset({"press@nhs-board.org"}), POLICY.site_hosts)
     assert audit_site(root, acknowledged, cache_dir=cache) == []
     assert audit_site(root, POLICY, cache_dir=cache)
+
+
+def test_build_checks_pages_ahead_and_still_fails_on_a_leak(content_copy, tmp_path):
+    """`invoke build` checks pages as Pelican writes them (on an idle core); a leak still fails the build by name."""
+    essay = content_copy / "essays" / "the-metrics.md"
+    essay.write_text(essay.read_text("utf-8") + "\nCall the ward on 617-555-0142 if you doubt it.\n", "utf-8")
+    result = run_build(content_copy, tmp_path / "out", "--cache-path", str(tmp_path / "cache"),
+                       settings=settings_with(tmp_path, ANONYMIZE_WORKERS=2))
+    assert result.returncode != 0
+    assert re.search(r"\d+ pages checked ahead of the audit", result.log), result.log
+    assert re.search(r"audit: essays/[a-z0-9-]+/index\.html: phone number: 617-555-0142", result.log), result.log
+    assert list((tmp_path / "cache" / "audit").glob("audit-*.json"))

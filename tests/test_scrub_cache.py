@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import output_files, run_build
+from conftest import output_files, run_build, settings_with
 
 
 def _tree(out):
@@ -43,22 +43,15 @@ def test_changed_essay_is_scrubbed_again(content_copy, tmp_path):
     assert len(comments) == 2
 
 
-def _settings_with(tmp_path, **values) -> str:
-    path = tmp_path / "settings.py"
-    lines = ["from pelicanconf import *  # noqa: F403"] + [f"{k} = {v!r}" for k, v in values.items()]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return str(path)
-
-
 def test_parallel_prescrub_equals_one_process(content_copy, tmp_path):
     """Sources scrubbed in worker processes give the same site and report as one process reading them all."""
     parallel = run_build(content_copy, tmp_path / "parallel", "--cache-path", str(tmp_path / "c1"),
-                         settings=_settings_with(tmp_path, ANONYMIZE_WORKERS=2))
+                         settings=settings_with(tmp_path, ANONYMIZE_WORKERS=2))
     assert parallel.returncode == 0, parallel.log
     assert re.search(r"scrubbed \d+ of \d+ sources in 2 worker processes", parallel.log), parallel.log
     assert re.search(r"scrub cache: 0 reused, \d+ scrubbed", parallel.log)
     single = run_build(content_copy, tmp_path / "single", "--cache-path", str(tmp_path / "c2"),
-                       settings=_settings_with(tmp_path, ANONYMIZE_WORKERS=1))
+                       settings=settings_with(tmp_path, ANONYMIZE_WORKERS=1))
     assert single.returncode == 0, single.log
     assert "worker processes" not in single.log
     assert parallel.report == single.report

@@ -17,6 +17,10 @@ def on_articles(generator) -> None:
     _articles[:] = list(generator.articles) + list(getattr(generator, "hidden_articles", []))
 
 
+def articles() -> list:
+    return list(_articles)
+
+
 def policy_for(settings, articles) -> dict:
     names = {settings.get("ANONYMIZE_PSEUDONYM") or "Anonymous", *(settings.get("ANONYMIZE_PEN_NAMES") or [])}
     acknowledged: set[str] = set()

@@ -7,7 +7,7 @@ import os
 
 from pelican import signals
 
-from . import audit_policy, image_publish, mtimes, prescrub, reading_time, scrub_cache, search_index, state
+from . import audit_ahead, audit_policy, image_publish, mtimes, prescrub, reading_time, scrub_cache, search_index, state
 from . import settings as plugin_settings
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
@@ -31,6 +31,7 @@ def on_initialized(pelican) -> None:
     signals.finalized.connect(sitemap_day_only)
     signals.finalized.connect(search_index.on_finalized)
     signals.finalized.connect(mtimes.on_finalized)
+    signals.finalized.connect(audit_ahead.on_finalized)
     signals.finalized.connect(on_finalized)
 
 
@@ -109,3 +110,5 @@ def register() -> None:
     signals.finalized.connect(image_publish.on_finalized)
     signals.all_generators_finalized.connect(on_generators_finalized)
     signals.all_generators_finalized.connect(search_index.on_generators)
+    signals.all_generators_finalized.connect(audit_ahead.on_generators)
+    signals.content_written.connect(audit_ahead.on_written)

@@ -41,7 +41,8 @@ def fingerprint(settings: Mapping) -> str:
     relevant = {
         k: v
         for k, v in settings.items()
-        if (k.startswith("ANONYMIZE_") and k not in {"ANONYMIZE_REPORT_PATH", "ANONYMIZE_SCRUB_CACHE_PATH"})
+        if (k.startswith("ANONYMIZE_") and k not in {"ANONYMIZE_REPORT_PATH", "ANONYMIZE_SCRUB_CACHE_PATH",
+                                                 "ANONYMIZE_AUDIT_CACHE_PATH", "ANONYMIZE_WORKERS"})
         or k in {"MARKDOWN", "FORMATTED_FIELDS", "PAGE_PATHS", "ARTICLE_PATHS", "STATIC_PATHS"}
     }
     h.update(json.dumps(relevant, sort_keys=True, default=repr).encode())

@@ -47,6 +47,10 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_EMBED_POLICY": "link",
     # Build a Pagefind search index after every build.
     "ANONYMIZE_SEARCH_INDEX": True,
+    # Processes that scrub changed sources before Pelican reads them (None: one per CPU).
+    "ANONYMIZE_WORKERS": None,
+    # The audit's result cache; when set (invoke build sets it), pages are checked as they are written.
+    "ANONYMIZE_AUDIT_CACHE_PATH": None,
 }
 
 EMBED_POLICIES = ("link", "drop")

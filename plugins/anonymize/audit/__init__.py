@@ -42,7 +42,10 @@ class Policy:
     def load(cls, path: Path | None) -> Policy:
         if not path or not Path(path).is_file():
             return cls()
-        data = json.loads(Path(path).read_text("utf-8"))
+        return cls.from_dict(json.loads(Path(path).read_text("utf-8")))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Policy:
         return cls(
             pseudonyms=frozenset(data.get("pseudonyms") or ["Anonymous"]),
             acknowledged=frozenset(data.get("acknowledged") or []),
@@ -94,6 +97,11 @@ def _content_key(rel: str, data: bytes) -> str:
     return hashlib.sha256(os.path.splitext(rel)[1].lower().encode() + b"\0" + data).hexdigest()
 
 
+def check_ahead(root: str, rels: list[str], policy: Policy) -> list[tuple[str, str, list[str]]]:
+    """Content checks of some files now, for the audit to reuse by their bytes (see `AuditCache`)."""
+    return _check_chunk((root, rels, policy))
+
+
 def _check_chunk(args) -> list[tuple[str, str, list[str]]]:
     """In a worker: (rel, content key, content problems) for each file."""
     root, rels, policy = args
@@ -124,6 +132,11 @@ class AuditCache:
             self.known: dict[str, list[str]] = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             self.known = {}
+
+    def add(self, results: dict[str, list[str]]) -> None:
+        """Add results checked ahead of the audit (by the build, as it wrote each page)."""
+        self.known.update(results)
+        self.save(self.known)
 
     def save(self, seen: dict[str, list[str]]) -> None:
         """Keep this build's results only (old pages drop out); replace atomically; drop other fingerprints."""
