@@ -34,13 +34,17 @@ class _Ahead:
         self.cache_dir = settings["ANONYMIZE_AUDIT_CACHE_PATH"]
         self.pool: ProcessPoolExecutor | None = None
         self.policy = None
+        self.cache = None
         self.pending: list[str] = []
         self.futures: list[Future] = []
 
     def start(self, articles) -> None:
-        from .audit import Policy
+        from .audit import AuditCache, Policy
 
+        global _known
         self.policy = Policy.from_dict(audit_policy.policy_for(self.settings, articles))
+        self.cache = AuditCache(self.cache_dir, self.policy)
+        _known = frozenset(self.cache.known)  # the worker is forked after this: it skips bytes checked before
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
     def written(self, path: str) -> None:
@@ -52,16 +56,12 @@ class _Ahead:
             self._submit()
 
     def _submit(self) -> None:
-        from .audit import check_ahead
-
         if self.pending and self.pool:
-            self.futures.append(self.pool.submit(check_ahead, self.output, self.pending, self.policy))
+            self.futures.append(self.pool.submit(_check_batch, self.output, self.pending, self.policy))
             self.pending = []
 
     def finish(self) -> None:
         """Collect the results into the audit's cache; a failure here only means the audit checks more."""
-        from .audit import AuditCache
-
         self._submit()
         results: dict[str, list[str]] = {}
         try:
@@ -75,8 +75,23 @@ class _Ahead:
             if self.pool:
                 self.pool.shutdown(wait=True)
         if results:
-            AuditCache(self.cache_dir, self.policy).add(results)
-            logger.info("anonymize: %d pages checked ahead of the audit", len(results))
+            self.cache.add(results)
+        logger.info("anonymize: %d pages checked ahead of the audit", len(results))
+
+
+_known: frozenset[str] = frozenset()
+
+
+def _check_batch(root: str, rels: list[str], policy) -> list[tuple[str, str, list[str]]]:
+    """In the worker: the audit's content checks of pages whose bytes it has not seen before."""
+    from .audit import check_ahead, content_key
+
+    fresh = []
+    for rel in rels:
+        with open(os.path.join(root, rel), "rb") as fh:
+            if content_key(rel, fh.read()) not in _known:
+                fresh.append(rel)
+    return check_ahead(root, fresh, policy) if fresh else []
 
 
 _current: _Ahead | None = None

@@ -92,7 +92,7 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
     return problems
 
 
-def _content_key(rel: str, data: bytes) -> str:
+def content_key(rel: str, data: bytes) -> str:
     # The suffix decides which checks run; the file name is checked separately, every time.
     return hashlib.sha256(os.path.splitext(rel)[1].lower().encode() + b"\0" + data).hexdigest()
 
@@ -109,7 +109,7 @@ def _check_chunk(args) -> list[tuple[str, str, list[str]]]:
     for rel in rels:
         with open(os.path.join(root, rel), "rb") as fh:
             data = fh.read()
-        out.append((rel, _content_key(rel, data), check_content(rel, data, policy)))
+        out.append((rel, content_key(rel, data), check_content(rel, data, policy)))
     return out
 
 
@@ -177,7 +177,7 @@ def audit_site(root: str | os.PathLike, policy: Policy | None = None, workers: i
         todo = []
         for rel in rels:
             with open(os.path.join(root, rel), "rb") as fh:
-                key = _content_key(rel, fh.read())
+                key = content_key(rel, fh.read())
             if key in cache.known:
                 results[rel] = (key, cache.known[key])
             else:
