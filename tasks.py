@@ -342,11 +342,11 @@ def publish(c, content="content", output="output", settings="publishconf.py"):
 @task(help={
     "essays": "essays in the main corpus (default 1000)",
     "images": "photos referenced by the essays of the site corpus (default 0)",
-    "runs": "runs per measurement; medians are reported (default 3)",
+    "runs": "runs per measurement; medians are reported (default 5: this kind of machine is noisy)",
     "large": "essays in the scaling corpus (default 10000; 0 skips it)",
     "photos": "12-megapixel photos for the image scrub comparison (default 24; 0 skips it)",
 })
-def bench(c, essays=1000, images=0, runs=3, large=10000, photos=24):
+def bench(c, essays=1000, images=0, runs=5, large=10000, photos=24):
     """Measure the pipeline against bare Pelican, rebuilds, image scrubbing and scale; write bench/results.md."""
     sys.path.insert(0, str(ROOT))
     from bench.run import run
