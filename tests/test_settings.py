@@ -21,3 +21,15 @@ def test_empty_pseudonym_falls_back_to_anonymous():
     settings = {"ANONYMIZE_PSEUDONYM": ""}
     enforce(settings)
     assert settings["AUTHOR"] == settings["ANONYMIZE_PSEUDONYM"] == "Anonymous"
+
+
+def test_workers_setting_defaults_to_cpus_and_refuses_nonsense(caplog):
+    import os
+
+    from anonymize.prescrub import workers
+
+    assert workers({}) == (os.cpu_count() or 1)
+    assert workers({"ANONYMIZE_WORKERS": 3}) == 3
+    assert workers({"ANONYMIZE_WORKERS": 0}) == 1
+    assert workers({"ANONYMIZE_WORKERS": "many"}) == 1
+    assert "not a whole number" in caplog.text

@@ -45,8 +45,15 @@ def sources(settings: Mapping) -> list[Path]:
 
 
 def workers(settings: Mapping) -> int:
+    """ANONYMIZE_WORKERS, or one per CPU; a value that is not a whole number is refused with a warning."""
     configured = settings.get("ANONYMIZE_WORKERS")
-    return max(1, int(configured)) if configured else (os.cpu_count() or 1)
+    if configured in (None, ""):
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(configured))
+    except (TypeError, ValueError):
+        logger.warning("anonymize: ANONYMIZE_WORKERS=%r is not a whole number; using one process", configured)
+        return 1
 
 
 def prescrub(settings: Mapping) -> int:
