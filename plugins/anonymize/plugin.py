@@ -23,9 +23,8 @@ class BuildRefused(Exception):
 
 
 def on_initialized(pelican) -> None:
-    """Start a fresh report and force the safe settings."""
-    state.reset()
-    scrub_cache.reset()
+    """Force the safe settings and connect the end-of-build steps."""
+    on_build_start(pelican)
     plugin_settings.enforce(pelican.settings)
     # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
     signals.finalized.connect(sitemap_day_only)
@@ -33,6 +32,19 @@ def on_initialized(pelican) -> None:
     signals.finalized.connect(mtimes.on_finalized)
     signals.finalized.connect(audit_ahead.on_finalized)
     signals.finalized.connect(on_finalized)
+
+
+def on_build_start(pelican) -> None:
+    """A fresh report, error list and cache handle for every build.
+
+    `pelican --autoreload` (invoke livereload) runs many builds in one process
+    on one Pelican instance; without this, an error fixed since the last build
+    would still refuse the next one and the report would repeat itself. Sent
+    as `get_generators` at the start of every run; it adds no generator.
+    """
+    state.reset()
+    scrub_cache.reset()
+    return None
 
 
 def on_readers_init(readers) -> None:
@@ -100,6 +112,7 @@ def _unique(errors: list[AnonymizeError]) -> list[AnonymizeError]:
 
 def register() -> None:
     signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(on_build_start)
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_finalized.connect(link_responses)
     signals.article_generator_finalized.connect(mtimes.on_articles)
