@@ -35,6 +35,7 @@ def pelican(content: str, output: str, settings: str, *extra: str) -> None:
 })
 def build(c, content="content", output="output", settings="pelicanconf.py", cache_path=None):
     """Build the site with the anonymizing plugin, then audit the result (fails on any leak)."""
+    refuse_published(output)
     extra = ["--cache-path", cache_path] if cache_path else []
     # Editors rebuild often: pages whose bytes were audited before are not read again, and the build checks
     # each page as it writes it, on an idle core (audit_ahead.py). `invoke audit` and `invoke publish` audit
@@ -43,6 +44,17 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
     extra += ["-e", f"ANONYMIZE_AUDIT_CACHE_PATH={json.dumps(str(audit_cache))}"]
     pelican(content, output, settings, "--delete-output-directory", *extra)  # warns of unacknowledged findings
     run_audit(output, policy_path(), cache_dir=audit_cache)
+
+
+def refuse_published(output: str) -> None:
+    """A development build must not rewrite a published site in place (publish swaps whole folders)."""
+    from anonymize.publish import published_target
+
+    target = published_target(Path(os.path.abspath(ROOT / output)))
+    if target is not None:
+        raise Exit(f"{output} is the published site (a link to {target.parent.name}/{target.name}); a development "
+                   f"build would change it in place. Build into another folder (--output DIR) or run invoke publish; "
+                   f"nothing was changed", code=1)
 
 
 def policy_path() -> Path:
@@ -74,6 +86,7 @@ def serve(c, output="output", port=8000):
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
 def livereload(c, content="content", output="output", port=8000):
     """Rebuild on every change and serve the result on 127.0.0.1."""
+    refuse_published(output)
     subprocess.run(
         [PY, "-m", "pelican", content, "-o", output, "-s", "pelicanconf.py", "--autoreload",
          "--listen", "-b", "127.0.0.1", "-p", str(port)],

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, run_build
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
 
@@ -74,3 +74,10 @@ def test_publish_swaps_atomically_and_failures_change_nothing(content_copy, tmp_
     assert again.returncode == 0, again.stderr
     assert os.readlink(live) != target
     assert "One more paragraph." in (live / "essays" / "the-quiet-exit" / "index.html").read_text("utf-8")
+
+    # 5. a development build into the published folder is refused and changes nothing
+    published, link = tree(live), os.readlink(live)
+    dev = run_build(content_copy, live)
+    assert dev.returncode != 0
+    assert "is the published site" in dev.log and "nothing was changed" in dev.log
+    assert os.readlink(live) == link and tree(live) == published

@@ -15,6 +15,14 @@ from pathlib import Path
 KEEP = 3
 
 
+def published_target(output: Path) -> Path | None:
+    """The published folder `output` links to (made by `swap`), or None when it is an ordinary folder."""
+    if not output.is_symlink():
+        return None
+    target = Path(os.path.realpath(output))
+    return target if target.parent.name == ".sites" and target.name.startswith("site-") else None
+
+
 def new_staging(sites: Path) -> Path:
     sites.mkdir(parents=True, exist_ok=True)
     path = sites / f"site-{secrets.token_hex(6)}"
