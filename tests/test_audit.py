@@ -82,6 +82,7 @@ LEAKS = {
     "mailto link": lambda r: _into_body(r, '<a href="mailto:someone@hospital.org">write</a>'),
     "email address": lambda r: _into_body(r, "<p>Write to j.doe@stvalentine-health.org today.</p>"),
     "phone number": lambda r: _into_body(r, "<p>Call the ward on (212) 736-5000 tonight.</p>"),
+    "phone number split by markup": lambda r: _into_body(r, "<p>Call the ward on (212) 736-<b>50</b>00.</p>"),
     "html comment": lambda r: _into_body(r, "<!-- note from the editor -->"),
     "zero-width character": lambda r: _into_body(r, "<p>pa\u200btient</p>"),
     "bidi override": lambda r: _into_body(r, "<p>\u202egnp.exe</p>"),

@@ -12,6 +12,8 @@ from ..rules import load
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 REGIONS = ("US", "GB", "CA", "AU", "IE", "IN", "DE", "FR", "NL", "ZA")
 DIGITS = re.compile(r"\+?\d[\d ().-]{6,}\d")
+RAW_DIGITS = re.compile(r"\+?\d(?:[\d ().-]|<[^<>]*>)*\d")
+INLINE_TAG = re.compile(r"<[^<>]*>")
 TAGS = re.compile(r"<[^>]*>|&lt;.*?&gt;|(?:https?:)?//\S+", re.S)
 
 
@@ -55,8 +57,9 @@ def _phones(content: str, policy) -> list[str]:
     pages cost it ~20 ms each); ISO dates and runs of under 7 digits are not
     candidates.
     """
-    # Most pages have no run that could be a number at all: check that before stripping markup.
-    if not any(_candidate(m.group(0).strip()) for m in DIGITS.finditer(content)):
+    # Most pages have no run that could be a number at all: check that before stripping markup. The runs
+    # looked at here may pass through tags, as the stripped text below joins "736-<b>50</b>00" into one.
+    if not any(_candidate(INLINE_TAG.sub(" ", m.group(0)).strip()) for m in RAW_DIGITS.finditer(content)):
         return []
     plain = TAGS.sub(" ", TAGS.sub(" ", content).replace("&lt;", "<").replace("&gt;", ">"))
     found = set()
