@@ -84,14 +84,9 @@ _known: frozenset[str] = frozenset()
 
 def _check_batch(root: str, rels: list[str], policy) -> list[tuple[str, str, list[str]]]:
     """In the worker: the audit's content checks of pages whose bytes it has not seen before."""
-    from .audit import check_ahead, content_key
+    from .audit import check_contents
 
-    fresh = []
-    for rel in rels:
-        with open(os.path.join(root, rel), "rb") as fh:
-            if content_key(rel, fh.read()) not in _known:
-                fresh.append(rel)
-    return check_ahead(root, fresh, policy) if fresh else []
+    return check_contents(root, rels, policy, _known)
 
 
 _current: _Ahead | None = None

@@ -33,7 +33,7 @@ class Change:
 class Provider:
     name: str
     pattern: re.Pattern
-    params: tuple[re.Pattern, ...] = ()
+    params: re.Pattern | None = None  # every tracking-parameter rule as one pattern: one match per name
     redirects: tuple[re.Pattern, ...] = ()
     redirect_params: tuple[str, ...] = ()
     redirect_encoding: str = ""
@@ -41,16 +41,6 @@ class Provider:
     exceptions: tuple[re.Pattern, ...] = ()
     opaque: bool = False
     examples: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def params_any(self) -> re.Pattern | None:
-        """All of this provider's parameter patterns as one: one match per name instead of one per rule."""
-        return _any_of(self.params)
-
-
-@lru_cache(maxsize=256)
-def _any_of(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I) if patterns else None
 
 
 @dataclass(frozen=True)
@@ -75,7 +65,7 @@ def rules() -> Rules:
             Provider(
                 name=p["name"],
                 pattern=_rx(p["pattern"]),
-                params=tuple(re.compile(x, re.I) for x in p.get("params", [])),
+                params=re.compile("|".join(f"(?:{x})" for x in p["params"]), re.I) if p.get("params") else None,
                 redirects=tuple(_rx(x) for x in p.get("redirects", [])),
                 redirect_params=tuple(p.get("redirect_params", [])),
                 redirect_encoding=p.get("redirect_encoding", ""),
@@ -124,7 +114,7 @@ def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
                 return None, [Change("redirect-wrapper", "nested too deep", finding=True)]
             inner, more = clean_url(target, depth + 1)
             return inner, [Change("redirect-wrapper", provider.name), *more]
-        url, removed = _strip_params(url, provider.params_any)
+        url, removed = _strip_params(url, provider.params)
         changes += [Change("tracking-param", name) for name in removed]
     for pattern in r.private:
         if pattern.match(url):

@@ -97,20 +97,21 @@ def content_key(rel: str, data: bytes) -> str:
     return hashlib.sha256(os.path.splitext(rel)[1].lower().encode() + b"\0" + data).hexdigest()
 
 
-def check_ahead(root: str, rels: list[str], policy: Policy) -> list[tuple[str, str, list[str]]]:
-    """Content checks of some files now, for the audit to reuse by their bytes (see `AuditCache`)."""
-    return _check_chunk((root, rels, policy))
-
-
-def _check_chunk(args) -> list[tuple[str, str, list[str]]]:
-    """In a worker: (rel, content key, content problems) for each file."""
-    root, rels, policy = args
+def check_contents(root: str, rels: list[str], policy: Policy,
+                   known: frozenset[str] = frozenset()) -> list[tuple[str, str, list[str]]]:
+    """(rel, content key, content problems) for each file whose key is not in `known`; each file read once."""
     out = []
     for rel in rels:
         with open(os.path.join(root, rel), "rb") as fh:
             data = fh.read()
-        out.append((rel, content_key(rel, data), check_content(rel, data, policy)))
+        key = content_key(rel, data)
+        if key not in known:
+            out.append((rel, key, check_content(rel, data, policy)))
     return out
+
+
+def _check_chunk(args) -> list[tuple[str, str, list[str]]]:
+    return check_contents(*args)
 
 
 class AuditCache:

@@ -7,6 +7,11 @@ from pathlib import Path
 from .review import findings_for
 
 
+def unacknowledged(text: str) -> list[str]:
+    """`line N: kind 'text'` for each unacknowledged finding in an essay's source (the build warns with these)."""
+    return [f"line {f.line}: {f.kind} {f.text!r}" for f in findings_for(text)]
+
+
 def check_publish_gate(content_dir: Path) -> list[str]:
     """One line per unacknowledged finding in a published essay: `essays/x.md: line N: kind 'text'`."""
     problems = []
@@ -14,6 +19,5 @@ def check_publish_gate(content_dir: Path) -> list[str]:
         text = path.read_text("utf-8", errors="replace")
         if "\nstatus: draft" in text.lower().split("\n\n", 1)[0]:
             continue
-        for f in findings_for(text):
-            problems.append(f"essays/{path.name}: line {f.line}: {f.kind} {f.text!r}")
+        problems += [f"essays/{path.name}: {line}" for line in unacknowledged(text)]
     return problems
