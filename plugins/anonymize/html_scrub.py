@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
 
 from .errors import AnonymizeError
 from .html_gate import gate
@@ -57,12 +57,17 @@ def _tags(root: Tag, names: Iterable[str] | None = None, reverse: bool = False) 
     """
     wanted = frozenset(names) if names is not None else None
     found = [el for el in root.descendants if type(el) is Tag and (wanted is None or el.name in wanted)]
-    return (el for el in (reversed(found) if reverse else found) if not el.decomposed)
+    return (el for el in (reversed(found) if reverse else found) if not _gone(el))
 
 
 def _strings(root: Tag) -> Iterator[NavigableString]:
     found = [node for node in root.descendants if isinstance(node, NavigableString)]
-    return (node for node in found if not node.decomposed)
+    return (node for node in found if not _gone(node))
+
+
+def _gone(node: PageElement) -> bool:
+    """bs4's `decomposed` looks up `_decomposed`, which on a live Tag falls through to a subtree search."""
+    return node.__dict__.get("_decomposed", False)
 
 
 def remove_comments(soup: BeautifulSoup, ctx: Context) -> None:
@@ -78,7 +83,7 @@ def social_widgets(soup: BeautifulSoup, ctx: Context) -> None:
     if not classed:
         return
     for widget in ctx.rules.widgets:
-        for el in [e for e in classed if not e.decomposed and any(c in widget.classes for c in e.get("class") or ())]:
+        for el in [e for e in classed if not _gone(e) and any(c in widget.classes for c in e.get("class") or ())]:
             if el.parent is None and el is not soup:
                 continue
             if widget.kind == "drop":

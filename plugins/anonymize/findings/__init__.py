@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import characters, contact, dates, numbers, people, places
+from .scan import all_capital_initial, at_capitals
 from .tables import alternation, tables
 
 
@@ -62,9 +63,9 @@ RANK = {kind: i for i, kind in enumerate(PRIORITY)}
 
 
 @lru_cache(maxsize=1)
-def _public_names() -> re.Pattern:
+def _public_names() -> tuple[re.Pattern, bool]:
     names = [n for n in tables()["public"]["names"] if len(n) > 3 or n.isupper()]
-    return re.compile(rf"\b(?:{alternation(names)})\b")
+    return re.compile(rf"\b(?:{alternation(names)})\b"), all_capital_initial(names)
 
 
 _NEWLINE = re.compile("\n")
@@ -84,7 +85,8 @@ def detect(text: str, acknowledged: Iterable[str] = ()) -> list[Finding]:
             spans += [(offset + start, offset + end, kind) for kind, start, end in detector(paragraph) if end > start]
     spans.sort(key=lambda s: (RANK.get(s[2], 99), -(s[1] - s[0]), s[0]))
     # Words inside a public name ("Centers for Disease Control") are never a name, place or institution.
-    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _public_names().finditer(text)]
+    public, capital = _public_names()
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in at_capitals(public, text, capital)]
     kept: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
         if kind in ("hidden-character", "lookalike") or not any(s < end and start < e for s, e in taken):

@@ -17,7 +17,7 @@ BARE_DOMAIN = re.compile(rf"\b[a-z0-9][a-z0-9-]{{1,62}}(?:\.[a-z0-9-]{{2,}})*\.{
 IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4})*(?![\w:])|"
                   r"(?<![\w:])(?:[0-9a-f]{1,4}:)+:(?:[0-9a-f]{1,4}:?)*[0-9a-f]{0,4}(?![\w:])", re.I)
-HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
+HANDLE = re.compile(r"@(?<![\w@.]@)[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
 USERNAME = re.compile(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b|\b(?:user ?name|handle|screen ?name|login|user id|gamertag)"
                       r"\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9_.-]{3,30})", re.I)
 PHONE_HINT = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
@@ -39,12 +39,37 @@ def urls(text: str):
         host = (urlsplit(m.group(0) if "://" in m.group(0) else "https://" + m.group(0)).hostname or "").lower()
         if not any(host == d or host.endswith("." + d) for d in public):
             yield "url", m.start(), m.end()
-    for m in BARE_DOMAIN.finditer(text) if TLD_HINT.search(text) else ():
+    for m in bare_domains(text):
         host = m.group(0).lower()
         if text[max(0, m.start() - 1):m.start()] in ("@", "/", ".") or any(host == d or host.endswith("." + d)
                                                                             for d in public):
             continue
         yield "url", m.start(), m.end()
+
+
+_DOMAIN_CHARS = re.compile(r"[a-z0-9.-]*", re.I)  # every character BARE_DOMAIN can match, folded as it folds
+
+
+def bare_domains(text: str):
+    """`BARE_DOMAIN.finditer(text)`, tried only on the runs of domain characters that hold a TLD.
+
+    Every match ends in `TLD_HINT` and lies inside one run of domain characters,
+    so the leftmost match at or after `pos` lies in the run holding the next
+    hint; a search bounded to that run finds it (or shows there is none) without
+    walking every word of the essay. tests/test_findings_scan.py compares both.
+    """
+    n, pos, rev = len(text), 0, ""
+    while (hint := TLD_HINT.search(text, pos)) is not None:
+        h = hint.start()
+        rev = rev or text[::-1]
+        start = max(pos, h - (_DOMAIN_CHARS.match(rev, n - h).end() - (n - h)))
+        run_end = _DOMAIN_CHARS.match(text, h).end()  # > h: the hint begins with a dot
+        m = BARE_DOMAIN.search(text, start, run_end + 1)  # the character after the run decides the final \b
+        if m is None:
+            pos = run_end
+            continue
+        yield m
+        pos = m.end()
 
 
 def ipv4(text: str):

@@ -16,6 +16,7 @@ DEA = re.compile(r"\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b")
 VIN = re.compile(r"\b[A-HJ-NPR-Z0-9]{17}\b")
 IMEI = re.compile(r"\b\d{15}\b")
 MAC = re.compile(r"\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b")
+MAC_HINT = re.compile(r"[:-][0-9A-Fa-f]{2}[:-]")  # in every MAC
 CODE = re.compile(r"(?<![\w/])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w/])")
 
 
@@ -101,6 +102,8 @@ def identifiers(text: str):
 
 def macs(text: str):
     """MAC addresses, which can be written without a single decimal digit."""
+    if not MAC_HINT.search(text):  # a separator is rare in prose and `re` scans for it in C
+        return
     for m in MAC.finditer(text):
         yield "device", m.start(), m.end()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .scan import all_capital_initial, at_capitals
 from .tables import alternation, tables
 
 CAP = r"[A-Z][a-z'’-]+(?:-[A-Z][a-z'’]+)?"
@@ -16,29 +17,29 @@ AGE = re.compile(r"\b(?:aged?\s+(9\d|1[0-1]\d)|(9\d|1[0-1]\d)[- ](?:year|yr)s?[-
 def _patterns():
     t = tables()["people"]
     titles = alternation(t["titles"])
-    intro = alternation(t["introducers"])
+    intro = alternation(t["introducers"], word_start=True)  # `\b(?:...)`, scanned for by its first letters
     after_title = re.compile(rf"(?<![\w.])(?:{titles})\.?\s+((?:{CAP})(?:\s+(?:{CAP})){{0,2}})")
-    after_intro = re.compile(rf"\b(?:{intro}),?\s+(?!(?:{titles})\b)((?:{CAP})(?:\s+(?:{CAP}))?)")
+    after_intro = re.compile(rf"{intro},?\s+(?!(?:{titles})\b)((?:{CAP})(?:\s+(?:{CAP}))?)")
     full = re.compile(rf"\b({CAP})\s+({CAP})\b")
-    return after_title, after_intro, full
+    # A title and CAP begin with a capital that starts a word: both are scanned only at such capitals.
+    return after_title, after_intro, full, all_capital_initial(t["titles"])
 
 
 def names(text: str):
     t = tables()
     stop = frozenset(t["people"]["not_names"])
     public = t["public_names"]
-    after_title, after_intro, full = _patterns()
-    for pattern in (after_title, after_intro):
-        for m in pattern.finditer(text):
-            words = m.group(1).split()
-            while words and words[-1] in stop:
-                words.pop()
-            if not words or words[0] in stop or " ".join(words) in public or words[0] in public:
-                continue
-            start = m.start(1)
-            yield "name", start, start + len(" ".join(words))
+    after_title, after_intro, full, titles_capital = _patterns()
+    for m in [*at_capitals(after_title, text, titles_capital), *after_intro.finditer(text)]:
+        words = m.group(1).split()
+        while words and words[-1] in stop:
+            words.pop()
+        if not words or words[0] in stop or " ".join(words) in public or words[0] in public:
+            continue
+        start = m.start(1)
+        yield "name", start, start + len(" ".join(words))
     given, surnames = t["given_names"], t["surnames"]
-    for m in full.finditer(text):
+    for m in at_capitals(full, text):
         first, last = m.group(1), m.group(2)
         if first in given and (last in surnames or last not in stop and last not in public and _not_common(last)):
             if f"{first} {last}" not in public:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .scan import all_capital_initial, at_capitals
 from .tables import alternation, tables
 
 CAP = r"(?:[A-Z][a-z'’-]+|[A-Z]{2,}|St\.|Mt\.)"
@@ -25,7 +26,10 @@ def _patterns():
     institution = re.compile(rf"\b(?:(?:{alternation(inst['prefixes'])})\s+)?{CAP}(?:\s+{name}){{0,5}}\s+(?:{suffix})\b"
                              rf"(?:\s+of\s+{CAP}(?:\s+{CAP}){{0,2}})?")
     university_of = re.compile(rf"\b(?:University|College|School) of\s+{CAP}(?:\s+{CAP}){{0,3}}")
-    return street, zip_code, postcode, place_word, cities, institution, university_of
+    # CAP, the cities and the institution prefixes begin with a capital that starts a word (checked here): those
+    # patterns are tried only at such capitals.
+    capital = all_capital_initial(t["cities"]), all_capital_initial(inst["prefixes"])
+    return street, zip_code, postcode, place_word, cities, institution, university_of, capital
 
 
 def addresses(text: str):
@@ -42,20 +46,20 @@ def addresses(text: str):
 
 def places(text: str):
     """Named places: "Millbrook County", towns from the cities list."""
-    _street, _zip, _postcode, place_word, cities, _inst, _uni = _patterns()
-    for m in place_word.finditer(text):
+    _street, _zip, _postcode, place_word, cities, _inst, _uni, (cities_capital, _) = _patterns()
+    for m in at_capitals(place_word, text):
         yield "place", m.start(), m.end()
     public = tables()["public_names"]
-    for m in cities.finditer(text):
+    for m in at_capitals(cities, text, cities_capital):
         if m.group(0) not in public:
             yield "place", m.start(), m.end()
 
 
 def institutions(text: str):
-    *_, institution, university_of = _patterns()
+    *_, institution, university_of, (_, prefixes_capital) = _patterns()
     public_lower = tables()["public_lower"]
-    for pattern in (institution, university_of):
-        for m in pattern.finditer(text):
+    for pattern, capital in ((institution, prefixes_capital), (university_of, True)):
+        for m in at_capitals(pattern, text, capital):
             found = m.group(0)
             words = found.split()
             while words and words[0] in ("The", "A", "An", "At", "In", "Our", "My", "From", "To", "For", "Of"):

@@ -34,13 +34,17 @@ def tables() -> dict:
     return t
 
 
-def alternation(words, escape: bool = True) -> str:
+def alternation(words, escape: bool = True, word_start: bool = False) -> str:
     """An alternation of `words` that prefers the longest; literal words become a trie.
 
     Python's `re` tries every branch of a flat alternation at every position;
     a trie (`Ma(?:rch|y)`) fails after one character instead, which makes the
     city and keyword lists several times cheaper to scan. Fragments that are
     themselves patterns (`escape=False`) stay a flat, longest-first list.
+    `word_start=True` gives the same as `\b(?:...)` but puts each branch's
+    word-boundary check after its first letter, so the pattern begins with a
+    plain set of letters, which `re` scans for in C instead of trying every
+    position (not for re.I patterns: `re` does not do that when case folds).
     """
     items = sorted(set(words), key=len, reverse=True)
     if not escape:
@@ -51,7 +55,14 @@ def alternation(words, escape: bool = True) -> str:
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _trie_pattern(trie)
+    if not word_start:
+        return _trie_pattern(trie)
+    branches = []
+    for ch, child in sorted(item for item in trie.items() if item[0]):
+        # \b before a word character: none just before it; before any other character: one just before it.
+        check = f"(?<!\\w{re.escape(ch)})" if re.match(r"\w", ch) else f"(?<=\\w{re.escape(ch)})"
+        branches.append(re.escape(ch) + check + _trie_pattern(child))
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _trie_pattern(node: dict) -> str:
