@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from anonymize.findings import _public_names, contact, numbers, people, places
+from anonymize.findings import _public_names, contact, people, places
 from anonymize.findings.scan import at_capitals
 from conftest import ROOT
 from hypothesis import given, settings
