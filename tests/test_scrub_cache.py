@@ -71,3 +71,33 @@ def test_build_warns_of_unacknowledged_identifiers_cold_and_cached(content_copy,
         assert re.search(r"warning: unacknowledged finding: essays/the-metrics\.md: line \d+: name 'Miriam Okafor'",
                          result.log), (run, result.log)
         assert "invoke publish will refuse" in result.log
+
+
+def test_reused_markdown_equals_a_fresh_one_per_file(content_copy):
+    """The reader resets one Markdown between files; nothing of one essay may reach the next."""
+    from anonymize.reader import AnonymizingMarkdownReader
+    from conftest import ROOT
+    from pelican.settings import read_settings
+
+    essays = content_copy / "essays"
+    (essays / "zz-footnotes.md").write_text(
+        "Title: Footnotes\nDate: 2025-01-01\n\n"
+        "Text with a note[^1] and an HTML abbreviation.\n\n[^1]: The note.\n\n*[HTML]: Hyper Text Markup Language\n",
+        "utf-8")
+    (essays / "zy-summary.md").write_text(
+        "Title: Summary\nDate: 2025-01-01\nSummary: A *short* summary[^s].\n\nBody[^s].\n\n[^s]: Its note.\n", "utf-8")
+    (essays / "zzz-plain.md").write_text(
+        "Title: Plain\nDate: 2025-01-02\n\nNo notes here, but HTML again and a note[^1] reference left dangling.\n",
+        "utf-8")
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(content_copy), "ANONYMIZE_SCRUB_CACHE": False})
+    files = sorted(str(p) for p in content_copy.rglob("*.md"))
+    assert len(files) > 10
+    reused = AnonymizingMarkdownReader(settings)
+    together = [reused.read(f) for f in files + files]
+    apart = [AnonymizingMarkdownReader(settings).read(f) for f in files + files]
+    for f, (a_content, a_meta), (b_content, b_meta) in zip(files + files, together, apart, strict=True):
+        assert a_content == b_content, f
+        assert {k: str(v) for k, v in a_meta.items()} == {k: str(v) for k, v in b_meta.items()}, f
+    plain = together[files.index(str(essays / "zzz-plain.md"))][0]  # read right after the footnotes
+    assert "Hyper Text" not in plain and "The note" not in plain

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 
+from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.utils import pelican_open
 
 from . import scrub_cache, state
 from .errors import AnonymizeError
@@ -47,7 +49,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
         self._anon_source = source
         self._anon_kept: dict[str, list[str]] = {}
         errors_before = len(state.current().errors)
-        content, metadata = super().read(source_path)
+        content, metadata = self._convert(source_path)
         report = state.current().report
         content = scrub_html(content, source=source, where="body", settings=self.settings, report=report)
         if isinstance(metadata.get("summary"), str):
@@ -69,6 +71,32 @@ class AnonymizingMarkdownReader(MarkdownReader):
                 "identifiers": identifiers,
             })
         self._note_identifiers(source, identifiers)
+        return content, metadata
+
+    def _convert(self, source_path: str) -> tuple[str, dict]:
+        """Pelican's `MarkdownReader.read`, with one Markdown instance reset between files.
+
+        Pelican builds a new Markdown (and every extension) for each file, which
+        costs about as much as converting a short essay. `reset()` is Markdown's
+        own way to reuse an instance (footnotes, abbreviations, the HTML stash and
+        Meta all clear); tests/test_scrub_cache.py holds a reused reader to the
+        output of a fresh one. Pelican's `_parse_metadata` takes the meta
+        preprocessor out to convert the summary; it is put back for the next file.
+        """
+        md = self.__dict__.get("_reused_md")
+        if md is None:
+            md = Markdown(**self.settings["MARKDOWN"])
+            priority = next(item.priority for item in md.preprocessors._priority if item.name == "meta")
+            self._meta_step = (md.preprocessors["meta"], priority)
+            self._reused_md = md
+        elif "meta" not in md.preprocessors:
+            md.preprocessors.register(self._meta_step[0], "meta", self._meta_step[1])
+        md.reset()
+        self._source_path = source_path
+        self._md = md
+        with pelican_open(source_path) as text:
+            content = md.convert(text)
+        metadata = self._parse_metadata(md.Meta) if hasattr(md, "Meta") else {}
         return content, metadata
 
     def _identifiers(self, text: str, metadata: dict, source: str) -> list[str]:
