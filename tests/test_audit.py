@@ -180,3 +180,18 @@ def test_build_checks_pages_ahead_and_still_fails_on_a_leak(content_copy, tmp_pa
     assert re.search(r"\d+ pages checked ahead of the audit", result.log), result.log
     assert re.search(r"audit: essays/[a-z0-9-]+/index\.html: phone number: 617-555-0142", result.log), result.log
     assert list((tmp_path / "cache" / "audit").glob("audit-*.json"))
+
+
+def test_digit_run_pattern_equals_the_plain_one():
+    """RAW_DIGITS is written for speed; it must find exactly the runs `\\+?\\d(...)*\\d` finds."""
+    import itertools
+    import re
+
+    from anonymize.audit.text import RAW_DIGITS
+
+    plain = re.compile(r"\+?\d(?:[\d ().-]|<[^<>]*>)*\d")
+    alphabet = ["+", "1", "\u0663", " ", "(", "-", "<b>", "<", ">", "a", "."]
+    for n in range(1, 6):
+        for parts in itertools.product(alphabet, repeat=n):
+            text = "".join(parts)
+            assert [m.span() for m in RAW_DIGITS.finditer(text)] == [m.span() for m in plain.finditer(text)], text

@@ -12,6 +12,7 @@ with the file's name, so nothing about failing closed changes here.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -78,8 +79,14 @@ def prescrub(settings: Mapping) -> int:
     _settings = settings
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
     chunk = max(1, len(todo) // (n * 8))
-    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-        done = sum(pool.map(_scrub_one, todo, chunksize=chunk))
+    # Objects inherited from this process stay out of the workers' garbage collections: collecting them would
+    # touch (and so copy) every inherited page in every worker.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+            done = sum(pool.map(_scrub_one, todo, chunksize=chunk))
+    finally:
+        gc.unfreeze()
     cache.expect_fresh(keys)
     logger.info("anonymize: scrubbed %d of %d sources in %d worker processes", done, len(todo), n)
     return done

@@ -106,13 +106,29 @@ def check_html(html: str, policy) -> list[str]:
         problems.append(f"HTML comment: {' '.join(m.group(1).split())[:60]}")
     for m in STYLE_BLOCK.finditer(html):
         problems += check_css(m.group(1), policy)
+    hosts = policy.site_hosts
     for m in TAG.finditer(html):
-        tag = m.group(1).lower()
-        attrs: dict[str, str] = {}
-        for a in ATTR.finditer(m.group(2) or ""):
-            attrs[a.group(1).lower()] = unescape(a.group(2) or a.group(3) or a.group(4) or "")
-        problems += _check_tag(tag, attrs, policy)
+        key = (m.group(1), m.group(2), hosts)
+        found = _SEEN_TAGS.get(key)
+        if found is None:
+            found = _tag_problems(m.group(1), m.group(2), policy)
+            if len(_SEEN_TAGS) >= 200_000:
+                _SEEN_TAGS.clear()
+            _SEEN_TAGS[key] = found
+        problems += found
     return problems
+
+
+# A site repeats the same tags on every page (navigation, footers, tag lists). What a tag's problems are
+# depends only on its name, its attribute text and our own hosts, so each distinct tag is judged once.
+_SEEN_TAGS: dict[tuple, tuple[str, ...]] = {}
+
+
+def _tag_problems(name: str, attr_text: str | None, policy) -> tuple[str, ...]:
+    attrs: dict[str, str] = {}
+    for a in ATTR.finditer(attr_text or ""):
+        attrs[a.group(1).lower()] = unescape(a.group(2) or a.group(3) or a.group(4) or "")
+    return tuple(_check_tag(name.lower(), attrs, policy))
 
 
 def _check_tag(tag: str, attrs: dict[str, str], policy) -> list[str]:
