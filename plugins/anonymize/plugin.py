@@ -42,6 +42,7 @@ def on_build_start(pelican) -> None:
     would still refuse the next one and the report would repeat itself. Sent
     as `get_generators` at the start of every run; it adds no generator.
     """
+    prescrub.finish()
     state.reset()
     scrub_cache.reset()
     return None
@@ -121,6 +122,7 @@ def register() -> None:
     signals.finalized.connect(audit_policy.on_finalized)
     signals.static_generator_finalized.connect(image_publish.on_static_finalized)
     signals.finalized.connect(image_publish.on_finalized)
+    signals.all_generators_finalized.connect(prescrub.on_generators)  # first: the workers are done
     signals.all_generators_finalized.connect(on_generators_finalized)
     signals.all_generators_finalized.connect(search_index.on_generators)
     signals.all_generators_finalized.connect(audit_ahead.on_generators)

@@ -1,13 +1,15 @@
-"""Read and scrub changed sources on every core before Pelican reads them one by one.
+"""Read and scrub changed sources on every core while Pelican reads them one by one.
 
 Pelican reads content files in one process, one after another; Markdown and
-the scrubber are most of a build. Before the first generator reads, this
-step finds the sources the scrub cache does not hold yet and runs our reader
-on them in worker processes, which fill the cache. Pelican's own pass then
-replays each result from the cache: the same HTML, metadata and report as a
-cold read (the cache's own tests hold it to that). A source that fails in a
-worker is simply not cached; the build reads it again and reports the error
-with the file's name, so nothing about failing closed changes here.
+the scrubber are most of a build. When the first generator is about to read,
+this step finds the sources the scrub cache does not hold yet and hands them
+to worker processes, which fill the cache. Pelican's own pass starts at once:
+each source it reaches either comes from the cache (the same HTML, metadata
+and report as a cold read; the cache's own tests hold it to that) or, if a
+worker still has it in hand, waits for that worker (`wait_for`). A source
+that fails in a worker is simply not cached; the build reads it again and
+reports the error with the file's name, so nothing about failing closed
+changes here. `finish()` stops the workers once every generator has read.
 """
 
 from __future__ import annotations
@@ -17,15 +19,12 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from . import scrub_cache
 
 logger = logging.getLogger("anonymize")
-
-# Below this many uncached sources, starting workers costs more than it saves.
-MIN_SOURCES = 16
 
 _settings: Mapping | None = None
 _reader = None
@@ -57,44 +56,95 @@ def workers(settings: Mapping) -> int:
         return 1
 
 
+class _Run:
+    """The workers of one build and which source each is scrubbing."""
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int, total: int) -> None:
+        self.pool = pool
+        self.workers = workers
+        self.total = total
+        self.pending: dict[str, Future] = {}  # cache key -> the batch that scrubs it
+        self.batches: list[Future] = []
+
+
+_run: _Run | None = None
+
+
 def prescrub(settings: Mapping) -> int:
-    """Fill the scrub cache for every uncached source, in parallel; return how many were scrubbed."""
-    global _settings
+    """Start scrubbing every uncached source in worker processes; return how many were handed out."""
+    global _settings, _run
+    finish()
     cache = scrub_cache.for_settings(settings)
     n = workers(settings)
     if cache is None or n < 2:
         return 0
     base = Path(settings.get("PATH", "content")).resolve()
-    todo: list[str] = []
-    keys: list[str] = []
+    todo: list[tuple[str, str]] = []
     for path in sources(settings):
         raw = path.read_bytes()
         source = path.resolve().relative_to(base).as_posix()
         key = cache.key(raw, source)
         if not cache.has(key):
-            todo.append(str(path))
-            keys.append(key)
-    if len(todo) < MIN_SOURCES:
+            todo.append((str(path), key))
+    if not todo:
         return 0
     _settings = settings
-    context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
-    chunk = max(1, len(todo) // (n * 8))
+    n = min(n, len(todo))
+    cache.expect_fresh([key for _, key in todo])
     # Objects inherited from this process stay out of the workers' garbage collections: collecting them would
     # touch (and so copy) every inherited page in every worker.
     gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-            done = sum(pool.map(_scrub_one, todo, chunksize=chunk))
-    finally:
-        gc.unfreeze()
-    cache.expect_fresh(keys)
-    logger.info("anonymize: scrubbed %d of %d sources in %d worker processes", done, len(todo), n)
-    return done
+    context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
+    _run = _Run(ProcessPoolExecutor(max_workers=n, mp_context=context), n, len(todo))
+    size = max(1, len(todo) // (n * 16))  # small batches: Pelican waits for a source's batch only
+    for i in range(0, len(todo), size):
+        batch = todo[i:i + size]
+        future = _run.pool.submit(_scrub_batch, [path for path, _ in batch])
+        _run.batches.append(future)
+        for _, key in batch:
+            _run.pending[key] = future
+    return len(todo)
+
+
+def wait_for(key: str) -> None:
+    """Before the build reads a source: if a worker has it in hand, let it finish (its result is then cached)."""
+    future = _run.pending.pop(key, None) if _run is not None else None
+    if future is not None:
+        try:
+            future.result()
+        except Exception:  # noqa: BLE001 - the build reads the source itself and reports what is wrong
+            pass
+
+
+def finish() -> None:
+    """Once every generator has read: stop the workers (also after a build that stopped half-way)."""
+    global _run
+    if _run is None:
+        return
+    run, _run = _run, None
+    done = 0
+    for future in run.batches:
+        try:
+            done += future.result()
+        except Exception:  # noqa: BLE001 - as in wait_for
+            pass
+    run.pool.shutdown(wait=True)
+    gc.unfreeze()
+    logger.info("anonymize: scrubbed %d of %d sources in %d worker processes", done, run.total, run.workers)
+
+
+def on_generators(generators) -> None:
+    finish()
+
+
+def _scrub_batch(paths: list[str]) -> int:
+    return sum(_scrub_one(path) for path in paths)
 
 
 def _scrub_one(path: str) -> int:
     """In a worker: read one source through our reader, which caches it when it passes every check."""
-    global _reader
+    global _reader, _run
+    _run = None  # the parent's futures mean nothing here: the reader must never wait on them
     from .reader import AnonymizingMarkdownReader
 
     if _reader is None:

@@ -12,7 +12,7 @@ from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
 
-from . import scrub_cache, state
+from . import prescrub, scrub_cache, state
 from .errors import AnonymizeError
 from .html_scrub import scrub_html
 from .metadata import apply_header_policy, check_header_block
@@ -43,6 +43,8 @@ class AnonymizingMarkdownReader(MarkdownReader):
         check_header_block(text, source)
         cache = scrub_cache.for_settings(self.settings)
         key = cache.key(raw, source) if cache else ""
+        if cache:
+            prescrub.wait_for(key)  # a worker may be scrubbing this very source (prescrub.py)
         hit = cache.get(key) if cache else None
         if hit is not None:
             return self._from_cache(hit, source)
