@@ -127,4 +127,3 @@ def register() -> None:
     signals.all_generators_finalized.connect(search_index.on_generators)
     signals.all_generators_finalized.connect(audit_ahead.on_generators)
     signals.content_written.connect(audit_ahead.on_written)
-    signals.content_written.connect(search_index.on_written)
