@@ -7,7 +7,18 @@ import os
 
 from pelican import signals
 
-from . import audit_ahead, audit_policy, image_publish, mtimes, prescrub, reading_time, scrub_cache, search_index, state
+from . import (
+    audit_ahead,
+    audit_policy,
+    fixed_urls,
+    image_publish,
+    mtimes,
+    prescrub,
+    reading_time,
+    scrub_cache,
+    search_index,
+    state,
+)
 from . import settings as plugin_settings
 from .errors import AnonymizeError
 from .reader import AnonymizingMarkdownReader
@@ -126,4 +137,5 @@ def register() -> None:
     signals.all_generators_finalized.connect(on_generators_finalized)
     signals.all_generators_finalized.connect(search_index.on_generators)
     signals.all_generators_finalized.connect(audit_ahead.on_generators)
+    signals.all_generators_finalized.connect(fixed_urls.on_generators)  # last: nothing moves an essay after this
     signals.content_written.connect(audit_ahead.on_written)
