@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -42,7 +43,11 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
     # every byte afresh.
     audit_cache = Path(cache_path or ROOT / "cache").resolve() / "audit"
     extra += ["-e", f"ANONYMIZE_AUDIT_CACHE_PATH={json.dumps(str(audit_cache))}"]
+    # The audit's code loads while Pelican runs (this process only waits for it), not after.
+    loading = threading.Thread(target=importlib.import_module, args=("anonymize.audit",), daemon=True)
+    loading.start()
     pelican(content, output, settings, "--delete-output-directory", *extra)  # warns of unacknowledged findings
+    loading.join()
     run_audit(output, policy_path(), cache_dir=audit_cache)
 
 

@@ -39,10 +39,13 @@ def on_initialized(pelican) -> None:
     plugin_settings.enforce(pelican.settings)
     # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
     signals.finalized.connect(sitemap_day_only)
+    # Pagefind starts over the finished pages and runs while the audit hand-over and the report are written;
+    # file times are set once it is done, its own files included.
     signals.finalized.connect(search_index.on_finalized)
-    signals.finalized.connect(mtimes.on_finalized)
     signals.finalized.connect(audit_ahead.on_finalized)
     signals.finalized.connect(on_finalized)
+    signals.finalized.connect(search_index.on_finalized_wait)
+    signals.finalized.connect(mtimes.on_finalized)
 
 
 def on_build_start(pelican) -> None:
@@ -54,6 +57,7 @@ def on_build_start(pelican) -> None:
     as `get_generators` at the start of every run; it adds no generator.
     """
     prescrub.finish()
+    search_index.stop()
     state.reset()
     scrub_cache.reset()
     return None

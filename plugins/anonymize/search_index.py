@@ -12,6 +12,8 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
+from typing import IO
 
 logger = logging.getLogger("anonymize")
 UNUSED = ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js",
@@ -61,17 +63,45 @@ def _pagefind() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
+_running: tuple[subprocess.Popen, str, IO[bytes]] | None = None
+
+
 def on_finalized(pelican) -> None:
+    """Start Pagefind over the finished pages; `on_finalized_wait` collects it after the build's own last steps."""
+    global _running
+    stop()
     if not pelican.settings.get("ANONYMIZE_SEARCH_INDEX", True):
         return
     output = pelican.settings["OUTPUT_PATH"]
     cmd = [*_pagefind(), "--site", output, "--output-subdir", "pagefind", "--silent", "--glob", _glob()]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        detail = result.stderr.strip() or result.stdout.strip()
-        raise SearchIndexError(f"pagefind failed ({result.returncode}): {detail}")
+    log = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads while it runs
+    _running = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), output, log)
+
+
+def on_finalized_wait(pelican) -> None:
+    """Wait for Pagefind (which ran beside the report and the audit hand-over); a failed index fails the build."""
+    global _running
+    if _running is None:
+        return
+    (proc, output, log), _running = _running, None
+    with log:
+        code = proc.wait()
+        if code != 0:
+            log.seek(0)
+            detail = log.read().decode("utf-8", "replace").strip()[-2000:]
+            raise SearchIndexError(f"pagefind failed ({code}): {detail}")
     for unused in UNUSED:  # other UI flavours the search page does not load
         path = os.path.join(output, "pagefind", unused)
         if os.path.exists(path):
             os.remove(path)
     logger.info("anonymize: search index written to %s/pagefind", output)
+
+
+def stop() -> None:
+    """A build that stopped half-way (livereload goes on) leaves no Pagefind behind."""
+    global _running
+    if _running is not None:
+        (proc, _output, log), _running = _running, None
+        proc.kill()
+        proc.wait()
+        log.close()
