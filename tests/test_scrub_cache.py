@@ -101,3 +101,32 @@ def test_reused_markdown_equals_a_fresh_one_per_file(content_copy):
         assert {k: str(v) for k, v in a_meta.items()} == {k: str(v) for k, v in b_meta.items()}, f
     plain = together[files.index(str(essays / "zzz-plain.md"))][0]  # read right after the footnotes
     assert "Hyper Text" not in plain and "The note" not in plain
+
+
+def test_a_source_changed_after_prescrub_hashed_it_is_read_again(content_copy, tmp_path):
+    """The build reuses prescrub's hash of a source only while the file's size and time are unchanged."""
+    import os
+
+    from anonymize import prescrub, scrub_cache
+    from anonymize.reader import AnonymizingMarkdownReader
+    from conftest import ROOT
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(content_copy), "CACHE_PATH": str(tmp_path / "cache")})
+    scrub_cache.reset()
+    essay = content_copy / "essays" / "zz-changing.md"
+    essay.write_text("Title: Changing\nDate: 2025-01-01\n\nThe first version.\n", "utf-8")
+    reader = AnonymizingMarkdownReader(settings)
+    assert "first version" in reader.read(str(essay))[0]  # now cached
+    cache = scrub_cache.for_settings(settings)
+    old_key = cache.key(essay.read_bytes(), "essays/zz-changing.md")
+    stat = essay.stat()
+    prescrub._hashed[os.path.abspath(essay)] = (stat.st_mtime_ns, stat.st_size, "essays/zz-changing.md", old_key)
+    assert prescrub.hashed_key(str(essay), "essays/zz-changing.md") == old_key
+    assert "first version" in reader.read(str(essay))[0]
+    essay.write_text("Title: Changing\nDate: 2025-01-01\n\nThe second version.\n", "utf-8")  # same size
+    os.utime(essay, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert prescrub.hashed_key(str(essay), "essays/zz-changing.md") is None
+    assert "second version" in reader.read(str(essay))[0]
+    prescrub._hashed.clear()

@@ -74,6 +74,7 @@ def prescrub(settings: Mapping) -> int:
     """Start scrubbing every uncached source in worker processes; return how many were handed out."""
     global _settings, _run
     finish()
+    _hashed.clear()
     cache = scrub_cache.for_settings(settings)
     n = workers(settings)
     if cache is None or n < 2:
@@ -81,9 +82,11 @@ def prescrub(settings: Mapping) -> int:
     base = Path(settings.get("PATH", "content")).resolve()
     todo: list[tuple[str, str]] = []
     for path in sources(settings):
+        stat = path.stat()  # before the read: a file changed meanwhile is simply read again by the build
         raw = path.read_bytes()
         source = path.resolve().relative_to(base).as_posix()
         key = cache.key(raw, source)
+        _hashed[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, source, key)
         if not cache.has(key):
             todo.append((str(path), key))
     if not todo:
@@ -104,6 +107,23 @@ def prescrub(settings: Mapping) -> int:
         for _, key in batch:
             _run.pending[key] = future
     return len(todo)
+
+
+# absolute path -> (mtime in ns, size, source name, cache key) of each source as this build first read it
+_hashed: dict[str, tuple[int, int, str, str]] = {}
+
+
+def hashed_key(source_path: str, source: str) -> str | None:
+    """The cache key computed here for a source whose size and time have not changed since, so the build
+    need not read and hash it again; None when there is none or the file may have changed."""
+    known = _hashed.get(os.path.abspath(source_path))
+    if known is None or known[2] != source:
+        return None
+    try:
+        stat = os.stat(source_path)
+    except OSError:
+        return None
+    return known[3] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
 
 
 def wait_for(key: str) -> None:

@@ -31,6 +31,15 @@ class AnonymizingMarkdownReader(MarkdownReader):
             raise
 
     def _read_checked(self, source_path: str, source: str):
+        cache = scrub_cache.for_settings(self.settings)
+        key = prescrub.hashed_key(source_path, source) if cache else None
+        if key is not None:
+            # Hashed moments ago by prescrub and unchanged since (same size and time): a cached essay is not
+            # read a second time. Only essays that passed every check below are ever cached.
+            prescrub.wait_for(key)  # a worker may be scrubbing this very source (prescrub.py)
+            hit = cache.get(key)
+            if hit is not None:
+                return self._from_cache(hit, source)
         raw = open(source_path, "rb").read()
         try:
             text = raw.decode("utf-8")
@@ -40,13 +49,13 @@ class AnonymizingMarkdownReader(MarkdownReader):
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
             ) from None
         check_header_block(text, source)
-        cache = scrub_cache.for_settings(self.settings)
-        key = cache.key(raw, source) if cache else ""
-        if cache:
-            prescrub.wait_for(key)  # a worker may be scrubbing this very source (prescrub.py)
-        hit = cache.get(key) if cache else None
-        if hit is not None:
-            return self._from_cache(hit, source)
+        if cache and (fresh := cache.key(raw, source)) != key:
+            key = fresh
+            prescrub.wait_for(key)
+            hit = cache.get(key)
+            if hit is not None:
+                return self._from_cache(hit, source)
+        key = key or ""
         self._anon_source = source
         self._anon_kept: dict[str, list[str]] = {}
         errors_before = len(state.current().errors)
