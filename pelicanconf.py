@@ -61,7 +61,7 @@ PLUGINS = [
     "anonymize",
     "pelican.plugins.series",
     "pelican.plugins.neighbors",
-    "pelican.plugins.related_posts",
+    # related essays: the anonymize plugin's related.py (Pelican's related_posts, in linear time)
     "pelican.plugins.sitemap",
 ]
 SITEMAP = {"format": "xml", "exclude": ["tag/", "category/"]}

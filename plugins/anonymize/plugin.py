@@ -15,6 +15,7 @@ from . import (
     mtimes,
     prescrub,
     reading_time,
+    related,
     scrub_cache,
     search_index,
     state,
@@ -133,6 +134,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(link_responses)
     signals.article_generator_finalized.connect(mtimes.on_articles)
     signals.article_generator_finalized.connect(reading_time.on_articles)
+    signals.article_generator_finalized.connect(related.add_related_posts)
     signals.article_generator_finalized.connect(audit_policy.on_articles)
     signals.finalized.connect(audit_policy.on_finalized)
     signals.static_generator_finalized.connect(image_publish.on_static_finalized)
