@@ -61,7 +61,7 @@ PLUGINS = [
     "anonymize",
     "pelican.plugins.series",
     "pelican.plugins.neighbors",
-    # related essays: the anonymize plugin's related.py (Pelican's related_posts, in linear time)
+    # related essays: the anonymize plugin's related.py (Pelican's related_posts choice, ranked once per set of tags)
     "pelican.plugins.sitemap",
 ]
 SITEMAP = {"format": "xml", "exclude": ["tag/", "category/"]}

@@ -98,7 +98,7 @@ def prescrub(settings: Mapping) -> int:
     # touch (and so copy) every inherited page in every worker.
     gc.freeze()
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
-    _run = _Run(ProcessPoolExecutor(max_workers=n, mp_context=context), n, len(todo))
+    _run = _Run(ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_in_worker), n, len(todo))
     size = max(1, len(todo) // (n * 16))  # small batches: Pelican waits for a source's batch only
     for i in range(0, len(todo), size):
         batch = todo[i:i + size]
@@ -157,14 +157,19 @@ def on_generators(generators) -> None:
     finish()
 
 
+def _in_worker() -> None:
+    """A worker's copy of the parent's futures means nothing here: its reader must never wait on them."""
+    global _run
+    _run = None
+
+
 def _scrub_batch(paths: list[str]) -> int:
     return sum(_scrub_one(path) for path in paths)
 
 
 def _scrub_one(path: str) -> int:
     """In a worker: read one source through our reader, which caches it when it passes every check."""
-    global _reader, _run
-    _run = None  # the parent's futures mean nothing here: the reader must never wait on them
+    global _reader
     from .reader import AnonymizingMarkdownReader
 
     if _reader is None:

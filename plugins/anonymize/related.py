@@ -1,10 +1,11 @@
-"""Related essays (most tags in common), as Pelican's related_posts plugin chooses them, in linear time.
+"""Related essays (most tags in common), as Pelican's related_posts plugin chooses them, ranked once per tag set.
 
 Pelican's plugin counts, for every essay, every other essay that shares one of
-its tags: with popular tags that is quadratic (10 s of a 10,000-essay build
-here). Essays with the same tags get the same ranking, so the ranking is made
-once per set of tags (and category, when same-category essays are skipped)
-and each essay takes it minus itself. The settings and the `Related_posts:`
+its tags: with popular tags that grows with the square of the essays (10 s of
+a 10,000-essay build here). Essays with the same tags get the same ranking, so
+the ranking is made once per set of tags (and category, when same-category
+essays are skipped) and each essay takes it minus itself. A site where every
+essay has its own set of tags costs what Pelican's plugin costs, no more. The settings and the `Related_posts:`
 header work as in Pelican's plugin; tests/test_related.py compares both.
 """
 

@@ -8,6 +8,7 @@ browser; nothing leaves the site. A failed index fails the build.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import subprocess
@@ -98,10 +99,14 @@ def on_finalized_wait(pelican) -> None:
 
 
 def stop() -> None:
-    """A build that stopped half-way (livereload goes on) leaves no Pagefind behind."""
+    """A build that stopped half-way leaves no Pagefind behind: livereload goes on, and a failed publish
+    discards its staging folder, which Pagefind must not still be writing into."""
     global _running
     if _running is not None:
         (proc, _output, log), _running = _running, None
         proc.kill()
         proc.wait()
         log.close()
+
+
+atexit.register(stop)  # Pelican exiting on an error after Pagefind started

@@ -7,8 +7,8 @@ a rare character. `finditer_at(pattern, text, starts)` tries the pattern at the
 given positions only, in order, skipping those inside the previous match, so it
 yields exactly what `pattern.finditer(text)` yields whenever every match of
 `pattern` begins at one of `starts`. Each caller says why that holds for its
-patterns, and tests/test_findings.py compares both on the labeled corpus and on
-generated text.
+patterns, and tests/test_findings_scan.py compares both on every corpus text and
+on generated text.
 """
 
 from __future__ import annotations
