@@ -118,11 +118,16 @@ def _variadic_paths(task_name: str, option: str = "--path") -> None:
     task's arguments from `Program.core.unparsed`; here, before that last
     step, bare words after `scrub` become repeated `--path` options.
     """
-    import gc
-
     from invoke import Program
 
-    for program in (o for o in gc.get_objects() if isinstance(o, Program)):
+    # The Program loading this file is on the call stack (a walk of a dozen frames, not of every object).
+    frame, programs = sys._getframe(1), []
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, Program) and owner not in programs:
+            programs.append(owner)
+        frame = frame.f_back
+    for program in programs:
         args = getattr(getattr(program, "core", None), "unparsed", None)
         if not args or task_name not in args:
             continue
@@ -192,7 +197,8 @@ def scrub(c, path=None, out=None, show=False):
         if dest.resolve() == src.resolve():
             return src, f"{src}: already clean", False
         tmp = dest.with_name(f"{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(cleaned.data)
+        with open(tmp, "wb") as fh:
+            cleaned.write_to(fh)
         tmp.replace(dest)
         how = "" if cleaned.method == "lossless" else f" ({cleaned.method})"
         return src, f"{src} -> {dest}{how}; removed: {', '.join(cleaned.removed) or 'nothing'}", False

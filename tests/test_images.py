@@ -242,3 +242,20 @@ def test_lossless_turn_keeps_the_colour_profile(tmp_path):
     out.write_bytes(cleaned.data)
     tags = exiftool(out)
     assert not [k for k in tags if k.split(":")[0] in METADATA_GROUPS - {"ICC-header"}], tags
+
+
+def test_cleaned_jpeg_pieces_hash_and_write_as_the_joined_file(tmp_path):
+    """A JPEG's clean form stays in pieces (its scan is a view of the source, not a copy); the name's hash and
+    the written file must be those of the whole, joined file."""
+    from anonymize.images import hashed_name
+
+    data = gen.jpeg_with_metadata()
+    cleaned = clean_bytes(data)
+    assert len(cleaned.parts) > 2 and any(isinstance(p, memoryview) for p in cleaned.parts)
+    joined = b"".join(bytes(p) for p in cleaned.parts)
+    assert cleaned.data == joined
+    assert hashed_name(cleaned) == hashlib.sha256(joined).hexdigest()[:20] + ".jpg"
+    with open(tmp_path / "out.jpg", "wb") as fh:
+        cleaned.write_to(fh)
+    assert (tmp_path / "out.jpg").read_bytes() == joined
+    assert _pixels(joined) == _pixels(data)

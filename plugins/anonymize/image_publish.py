@@ -70,7 +70,7 @@ def on_static_finalized(generator) -> None:
         staged = os.path.join(_staging_dir, save_as.replace("/", "_"))
         if not os.path.exists(staged):  # two sources with the same clean pixels publish one file
             with open(staged, "wb") as fh:
-                fh.write(cleaned.data)
+                cleaned.write_to(fh)
             _staged.append((save_as, staged))
         if rel in first:
             _days[save_as] = first[rel]

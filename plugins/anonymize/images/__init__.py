@@ -7,7 +7,6 @@ refused). Anything that is not a JPEG, PNG, WebP, GIF or HEIF is refused.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from .base import Cleaned, ImageError, Parser
@@ -79,4 +78,4 @@ def clean_file(path: Path) -> Cleaned:
 
 def hashed_name(cleaned: Cleaned) -> str:
     """A published name that says nothing about the source: the content's hash."""
-    return hashlib.sha256(cleaned.data).hexdigest()[:20] + cleaned.ext
+    return cleaned.sha256()[:20] + cleaned.ext

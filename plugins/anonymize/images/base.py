@@ -6,19 +6,55 @@ would remove and to *clean*. Parsers work on bytes and never touch files.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import BinaryIO
+
+Buffer = bytes | bytearray | memoryview
 
 
 class ImageError(Exception):
     """A file that cannot be published: the message says what is wrong with it."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Cleaned:
-    data: bytes
+    """A cleaned image, kept as the pieces it was cut into.
+
+    A JPEG's clean form is its kept segments and its scan, byte for byte: the
+    multi-megabyte scan is hashed and written straight from the source's
+    buffer, never copied into a joined one first (`data` joins on demand).
+    """
+
+    parts: tuple[Buffer, ...] | list[Buffer] | Buffer
     ext: str  # extension of the published file, with the dot
     removed: list[str] = field(default_factory=list)
     method: str = "lossless"  # lossless | re-encoded | converted
+
+    def __post_init__(self) -> None:
+        if isinstance(self.parts, (bytes, bytearray, memoryview)):
+            self.parts = (self.parts,)
+        else:
+            self.parts = tuple(self.parts)
+
+    @cached_property
+    def data(self) -> bytes:
+        """The whole file as one bytes object."""
+        only = self.parts[0] if len(self.parts) == 1 else None
+        return only if isinstance(only, bytes) else b"".join(self.parts)
+
+    def sha256(self) -> str:
+        """Hex SHA-256 of the whole file, piece by piece."""
+        digest = hashlib.sha256()
+        for part in self.parts:
+            digest.update(part)
+        return digest.hexdigest()
+
+    def write_to(self, fh: BinaryIO) -> None:
+        """Write the whole file to an open binary file."""
+        for part in self.parts:
+            fh.write(part)
 
 
 class Parser:

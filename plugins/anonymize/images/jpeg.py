@@ -130,7 +130,7 @@ class Jpeg(Parser):
 
     def clean(self, data: bytes) -> Cleaned:
         view = memoryview(data)
-        out: list = [b"\xff\xd8"]  # pieces joined once at the end: one copy of a multi-megabyte scan
+        out: list = [b"\xff\xd8"]  # pieces, not joined: the scan is hashed and written from `data` itself
         removed: list[str] = []
         turn = 1
         seen_jfif = False
@@ -161,10 +161,9 @@ class Jpeg(Parser):
             out.append(view[start:end])
         if not seen_frame:
             raise ImageError("corrupt JPEG: no frame header")
-        clean = b"".join(out)
         if turn != 1:
-            return _upright(clean, turn, removed)
-        return Cleaned(clean, self.ext, removed, "lossless")
+            return _upright(b"".join(out), turn, removed)
+        return Cleaned(out, self.ext, removed, "lossless")
 
 
 def _upright(clean: bytes, turn: int, removed: list[str]) -> Cleaned:
