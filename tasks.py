@@ -46,9 +46,24 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
     # The audit's code loads while Pelican runs (this process only waits for it), not after.
     loading = threading.Thread(target=importlib.import_module, args=("anonymize.audit",), daemon=True)
     loading.start()
-    pelican(content, output, settings, "--delete-output-directory", *extra)  # warns of unacknowledged findings
+    try:
+        pelican(content, output, settings, "--delete-output-directory", *extra)  # warns of unacknowledged findings
+    except Exit:
+        # Pelican's wipe is done after a complete build (stale_output.py); a failed build would otherwise leave
+        # the last site standing, a withdrawn essay with it. Empty the folder, as the wipe before would have.
+        empty_output(content, output, settings)
+        raise
     loading.join()
     run_audit(output, policy_path(), cache_dir=audit_cache)
+
+
+def empty_output(content: str, output: str, settings: str) -> None:
+    """Pelican's wipe of the output folder, with its retention list and its guard for a folder holding content."""
+    from pelican.utils import clean_output_dir
+
+    out, src = os.path.realpath(ROOT / output), os.path.realpath(ROOT / content)
+    if os.path.commonpath([out]) != os.path.commonpath([out, src]):
+        clean_output_dir(out, _settings(settings).get("OUTPUT_RETENTION", []))
 
 
 def refuse_published(output: str) -> None:

@@ -18,6 +18,7 @@ from . import (
     related,
     scrub_cache,
     search_index,
+    stale_output,
     state,
 )
 from . import settings as plugin_settings
@@ -36,16 +37,20 @@ class BuildRefused(Exception):
 
 def on_initialized(pelican) -> None:
     """Force the safe settings and connect the end-of-build steps."""
-    on_build_start(pelican)
+    _reset()
     plugin_settings.enforce(pelican.settings)
     # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
     signals.finalized.connect(sitemap_day_only)
+    # Every page is written: what earlier builds left goes before Pagefind reads the folder.
+    signals.finalized.connect(stale_output.before_search)
     # Pagefind starts over the finished pages and runs while the audit hand-over and the report are written;
     # file times are set once it is done, its own files included.
     signals.finalized.connect(search_index.on_finalized)
     signals.finalized.connect(audit_ahead.on_finalized)
     signals.finalized.connect(on_finalized)
     signals.finalized.connect(search_index.on_finalized_wait)
+    # Last before file times: the earlier indexes' files the new index does not read go too.
+    signals.finalized.connect(stale_output.on_finalized)
     signals.finalized.connect(mtimes.on_finalized)
 
 
@@ -57,11 +62,16 @@ def on_build_start(pelican) -> None:
     would still refuse the next one and the report would repeat itself. Sent
     as `get_generators` at the start of every run; it adds no generator.
     """
+    _reset()
+    stale_output.on_build_start(pelican)  # before Pelican would empty the output folder
+    return None
+
+
+def _reset() -> None:
     prescrub.finish()
     search_index.stop()
     state.reset()
     scrub_cache.reset()
-    return None
 
 
 def on_readers_init(readers) -> None:

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from typing import IO
 
+from . import pagefind_bundle, stale_output
+
 logger = logging.getLogger("anonymize")
 UNUSED = ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-highlight.js")
@@ -25,6 +27,7 @@ class SearchIndexError(RuntimeError):
     pass
 
 
+BUNDLE = "pagefind"  # Pagefind's folder inside the output
 _indexed: list[str] = []  # globs of the files that carry data-pagefind-body, set once the generators are done
 
 
@@ -74,7 +77,7 @@ def on_finalized(pelican) -> None:
     if not pelican.settings.get("ANONYMIZE_SEARCH_INDEX", True):
         return
     output = pelican.settings["OUTPUT_PATH"]
-    cmd = [*_pagefind(), "--site", output, "--output-subdir", "pagefind", "--silent", "--glob", _glob()]
+    cmd = [*_pagefind(), "--site", output, "--output-subdir", BUNDLE, "--silent", "--glob", _glob()]
     log = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads while it runs
     _running = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), output, log)
 
@@ -92,9 +95,15 @@ def on_finalized_wait(pelican) -> None:
             detail = log.read().decode("utf-8", "replace").strip()[-2000:]
             raise SearchIndexError(f"pagefind failed ({code}): {detail}")
     for unused in UNUSED:  # other UI flavours the search page does not load
-        path = os.path.join(output, "pagefind", unused)
+        path = os.path.join(output, BUNDLE, unused)
         if os.path.exists(path):
             os.remove(path)
+    # Pagefind keeps a hashed file already there instead of writing it again; its index says which it reads,
+    # so that the files of a withdrawn essay are deleted with everything else an earlier build left.
+    try:
+        stale_output.reused(pagefind_bundle.used_files(os.path.join(output, BUNDLE)))
+    except pagefind_bundle.BundleError as exc:
+        raise SearchIndexError(f"cannot tell which search files are current: {exc}") from None
     logger.info("anonymize: search index written to %s/pagefind", output)
 
 
