@@ -39,6 +39,7 @@ def on_initialized(pelican) -> None:
     """Force the safe settings and connect the end-of-build steps."""
     _reset()
     plugin_settings.enforce(pelican.settings)
+    _keep_compiled_templates(pelican.settings)
     # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
     signals.finalized.connect(sitemap_day_only)
     # Every page is written: what earlier builds left goes before Pagefind reads the folder.
@@ -52,6 +53,25 @@ def on_initialized(pelican) -> None:
     # Last before file times: the earlier indexes' files the new index does not read go too.
     signals.finalized.connect(stale_output.on_finalized)
     signals.finalized.connect(mtimes.on_finalized)
+
+
+def _keep_compiled_templates(settings) -> None:
+    """Jinja's compiled templates kept in Pelican's cache folder, so a rebuild does not compile them again.
+
+    Jinja reuses a compiled template only while its source's checksum is
+    unchanged: an edited template is compiled afresh.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    env = settings.get("JINJA_ENVIRONMENT") or {}
+    if "bytecode_cache" in env or not settings.get("CACHE_PATH"):
+        return
+    folder = os.path.join(settings["CACHE_PATH"], "templates")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return  # no cache: templates are compiled, as without this
+    settings["JINJA_ENVIRONMENT"] = {**env, "bytecode_cache": FileSystemBytecodeCache(folder)}
 
 
 def on_build_start(pelican) -> None:
