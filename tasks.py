@@ -46,15 +46,45 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
     # The audit's code loads while Pelican runs (this process only waits for it), not after.
     loading = threading.Thread(target=importlib.import_module, args=("anonymize.audit",), daemon=True)
     loading.start()
+    # Pelican says when every file is written (plugin.py); the audit then runs while Pelican's process winds
+    # down (freeing a large site's objects takes ~0.15 s). Its exit code is still waited for and checked.
+    read_end, write_end = os.pipe()
+    cmd = [PY, "-m", "pelican", content, "-o", output, "-s", settings, "--delete-output-directory", *extra]
+    proc = subprocess.Popen(cmd, cwd=ROOT, pass_fds=(write_end,),
+                            env={**os.environ, "UNSIGNED_WRITTEN_FD": str(write_end)})
+    os.close(write_end)
+    problems = None
     try:
-        pelican(content, output, settings, "--delete-output-directory", *extra)  # warns of unacknowledged findings
-    except Exit:
+        if _said_written(proc, read_end):
+            loading.join()
+            problems = audit_problems(output, policy_path(), cache_dir=audit_cache)
+    finally:
+        code = proc.wait()  # warns of unacknowledged findings
+    if code != 0:
         # Pelican's wipe is done after a complete build (stale_output.py); a failed build would otherwise leave
         # the last site standing, a withdrawn essay with it. Empty the folder, as the wipe before would have.
         empty_output(content, output, settings)
-        raise
-    loading.join()
-    run_audit(output, policy_path(), cache_dir=audit_cache)
+        raise Exit(f"build failed (pelican exited {code}); nothing was published", code=1)
+    if problems is None:  # Pelican ended without saying so (settings without our plugin): audit now
+        loading.join()
+        problems = audit_problems(output, policy_path(), cache_dir=audit_cache)
+    report_audit(output, problems)
+
+
+def _said_written(proc: subprocess.Popen, fd: int) -> bool:
+    """Wait until the plugin says the site is written (True) or Pelican exits without saying so (False)."""
+    import select
+
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                return os.read(fd, 64).startswith(b"written")  # b"" at its end: Pelican exited first
+            if proc.poll() is not None:  # gone, though a stray child may still hold the pipe open
+                ready, _, _ = select.select([fd], [], [], 0)
+                return bool(ready) and os.read(fd, 64).startswith(b"written")
+    finally:
+        os.close(fd)
 
 
 def empty_output(content: str, output: str, settings: str) -> None:
@@ -81,11 +111,19 @@ def policy_path() -> Path:
     return ROOT / ".unsigned" / "audit-policy.json"
 
 
-def run_audit(site: str | Path, policy: Path | None, cache_dir: Path | None = None) -> None:
-    """Audit a built site; print each problem as `path: what`; raise Exit when there is any."""
+def audit_problems(site: str | Path, policy: Path | None, cache_dir: Path | None = None) -> list:
     from anonymize.audit import Policy, audit_site
 
-    problems = audit_site(Path(site), Policy.load(policy), cache_dir=cache_dir)
+    return audit_site(Path(site), Policy.load(policy), cache_dir=cache_dir)
+
+
+def run_audit(site: str | Path, policy: Path | None, cache_dir: Path | None = None) -> None:
+    """Audit a built site; print each problem as `path: what`; raise Exit when there is any."""
+    report_audit(site, audit_problems(site, policy, cache_dir))
+
+
+def report_audit(site: str | Path, problems: list) -> None:
+    """Print each problem as `path: what`; raise Exit when there is any."""
     for problem in problems:
         print(f"audit: {problem}", file=sys.stderr)
     if problems:

@@ -53,6 +53,18 @@ def on_initialized(pelican) -> None:
     # Last before file times: the earlier indexes' files the new index does not read go too.
     signals.finalized.connect(stale_output.on_finalized)
     signals.finalized.connect(mtimes.on_finalized)
+    signals.finalized.connect(tell_written)  # the very last: nothing in the output changes after it
+
+
+def tell_written(pelican) -> None:
+    """Tell `invoke build` (which passes a pipe in UNSIGNED_WRITTEN_FD) that every file is written and final."""
+    fd = os.environ.pop("UNSIGNED_WRITTEN_FD", None)
+    if fd:
+        try:
+            os.write(int(fd), b"written\n")
+            os.close(int(fd))
+        except (OSError, ValueError):
+            pass  # then invoke build audits once Pelican has exited
 
 
 def _keep_compiled_templates(settings) -> None:
