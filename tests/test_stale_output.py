@@ -138,3 +138,4 @@ def test_a_file_written_again_is_told_from_one_left_over_even_with_its_old_times
     (tmp_path / "gone" / "deep" / "x.html").write_bytes(b"x")
     stale_output.remove([str(tmp_path / "gone" / "deep" / "x.html")], str(tmp_path))
     assert not (tmp_path / "gone").exists() and (tmp_path / "sub").is_dir()  # emptied folders go, up to the top
+

@@ -11,17 +11,18 @@ So the folder is left standing while Pelican writes. Once the pages are
 written, and before Pagefind reads them, each file the build did not write is
 deleted, then each folder that left empty, keeping OUTPUT_RETENTION as Pelican
 does; once the search index is written, so are the earlier index's files it
-no longer reads. The folder ends as Pelican's wipe would
-leave it: a withdrawn essay's page, an emptied tag's page and the search
-fragments of either are gone.
+no longer reads. The folder ends as Pelican's wipe would leave it: a withdrawn
+essay's page, an emptied tag's page and the search fragments of either are
+gone (tests/test_stale_output.py compares it with a build into an empty one).
 
 "Did not write" is the kernel's word, not a list kept by each step: a file
 whose inode and change time (ctime, which no program can set back) are still
 those recorded when the build began was not written, copied over, replaced or
-renamed since; a step that keeps an earlier build's file as it is says so
-(`reused`: Pagefind, whose hashed files are named by their content). A build
-that fails leaves this undone; `invoke build` then
-empties the folder, as Pelican's wipe would have.
+renamed since. A step that keeps an earlier build's file as it is says so
+(`reused`: Pagefind, whose hashed files are named by their content). Where a
+file system's ctime cannot be trusted, or Pelican may skip writing static
+files, Pelican wipes first as before. A build that fails leaves the deletion
+undone; `invoke build` then empties the folder, as Pelican's wipe would have.
 """
 
 from __future__ import annotations
@@ -76,7 +77,12 @@ def ctime_is_change_time(folder: str) -> bool:
 
 
 def _every_file_rewritten(settings) -> bool:
-    """Whether Pelican writes every file of the site on every build (it may skip static files otherwise)."""
+    """Whether Pelican writes every file of the site on every build (it may skip static files otherwise).
+
+    Our image step takes every static file of the content out of Pelican's hands
+    (image_publish.py), so today only theme files are Pelican's to copy, and it
+    always copies those; this keeps the rule true if that ever changes.
+    """
     return not settings.get("STATIC_CHECK_IF_MODIFIED") and not settings.get("STATIC_CREATE_LINKS")
 
 
