@@ -144,3 +144,28 @@ class TestHeaderBlock:
         # Markdown would stop the header here and publish the Email line as text.
         with pytest.raises(AnonymizeError, match=r"f\.md: malformed header line 2"):
             check_header_block("Title: T\nDr Zed Quill\nEmail: zed@quill.example\n\nBody\n", "f.md")
+
+
+def test_plain_days_read_as_pelican_reads_them():
+    """The reader's short way for "YYYY-MM-DD" gives exactly what Pelican's dateutil parse gives."""
+    import random
+    from datetime import date, timedelta
+
+    from anonymize.reader import AnonymizingMarkdownReader
+    from pelican.readers import METADATA_PROCESSORS
+    from pelican.settings import DEFAULT_CONFIG
+
+    reader = AnonymizingMarkdownReader(dict(DEFAULT_CONFIG))
+    rng = random.Random(8)
+    days = [(date(1900, 1, 1) + timedelta(days=rng.randrange(80000))).isoformat() for _ in range(300)]
+    days += ["2024-02-29", "2000-02-29", "0999-12-31", "2026-12-31"]
+    for name in ("date", "modified"):
+        for value in days:
+            ours, pelicans = reader.process_metadata(name, value), METADATA_PROCESSORS[name](value, DEFAULT_CONFIG)
+            assert (ours, type(ours), ours.tzinfo) == (pelicans, type(pelicans), pelicans.tzinfo), value
+        for bad in ("2025-02-29", "2025-13-01", "2025-00-10"):
+            with pytest.raises(ValueError) as ours_err:
+                reader.process_metadata(name, bad)
+            with pytest.raises(ValueError) as pelicans_err:
+                METADATA_PROCESSORS[name](bad, DEFAULT_CONFIG)
+            assert str(ours_err.value) == str(pelicans_err.value)
