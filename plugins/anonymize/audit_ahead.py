@@ -48,10 +48,10 @@ class _Ahead:
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
     def written(self, path: str) -> None:
-        rel = os.path.relpath(os.path.abspath(path), self.output)
-        if rel.startswith(".."):
+        full = os.path.abspath(path)
+        if not full.startswith(self.output + os.sep):  # (a prefix test: relpath cost more than the rest)
             return
-        self.pending.append(rel.replace(os.sep, "/"))
+        self.pending.append(full[len(self.output) + 1:].replace(os.sep, "/"))
         if len(self.pending) >= BATCH:
             self._submit()
 
