@@ -7,7 +7,6 @@ test plants exactly one leak in its own copy.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 import imagegen as gen
 import pytest
 from anonymize.audit import Policy, audit_site
+from blake3 import blake3
 from conftest import ROOT, run_build, settings_with
 
 POLICY = Policy(pseudonyms=frozenset({"Anonymous", "Night Float"}), site_hosts=frozenset({"unsigned.example"}))
@@ -48,7 +48,7 @@ def _write(path: Path, data: bytes) -> str:
 
 
 def _hashed(data: bytes, ext: str) -> str:
-    return hashlib.sha256(data).hexdigest()[:20] + ext
+    return blake3(data).hexdigest()[:20] + ext
 
 
 def _published_jpeg(root: Path) -> bytes:

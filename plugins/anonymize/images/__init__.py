@@ -78,4 +78,4 @@ def clean_file(path: Path) -> Cleaned:
 
 def hashed_name(cleaned: Cleaned) -> str:
     """A published name that says nothing about the source: the content's hash."""
-    return cleaned.sha256()[:20] + cleaned.ext
+    return cleaned.content_hash()[:20] + cleaned.ext
