@@ -139,3 +139,42 @@ def test_a_file_written_again_is_told_from_one_left_over_even_with_its_old_times
     stale_output.remove([str(tmp_path / "gone" / "deep" / "x.html")], str(tmp_path))
     assert not (tmp_path / "gone").exists() and (tmp_path / "sub").is_dir()  # emptied folders go, up to the top
 
+
+
+def test_old_page_and_old_search_file_go_even_if_their_change_time_moved(tmp_path):
+    """Where essay text lives, times are not trusted alone: a page the writer did not write in this build, and a
+    hashed search file the new index does not read, go even when something touched their inodes meanwhile."""
+    from types import SimpleNamespace
+
+    from anonymize import stale_output
+
+    out, content = tmp_path / "out", tmp_path / "content"
+    content.mkdir()
+    pages = {name: out / "essays" / name / "index.html" for name in ("kept", "withdrawn")}
+    fragment = out / "pagefind" / "fragment" / "en_0ld0ld0.pf_fragment"
+    for path in [*pages.values(), fragment]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("earlier build", "utf-8")
+    pelican = SimpleNamespace(output_path=str(out), path=str(content), delete_outputdir=True, output_retention=[],
+                              settings={})
+    stale_output.on_build_start(pelican)
+    assert pelican.delete_outputdir is False  # the wipe is taken over
+    time.sleep(0.05)
+    pages["kept"].write_text("this build", "utf-8")
+    stale_output.on_written(str(pages["kept"]))
+    for path in (pages["withdrawn"], fragment):
+        os.chmod(path, 0o600)  # an extended attribute or a permission set by another program: a new ctime
+    stale_output.before_search(pelican)
+    assert pages["kept"].exists() and not pages["withdrawn"].parent.exists()
+    stale_output.obsolete([str(fragment)])  # what search_index says of files its index does not read
+    stale_output.on_finalized(pelican)
+    assert not fragment.exists() and pages["kept"].exists()
+
+
+def test_bundle_lists_search_files_its_index_does_not_read(site, tmp_path):
+    bundle = tmp_path / "pagefind"
+    shutil.copytree(site.output / "pagefind", bundle)
+    stray = bundle / "fragment" / "en_0ld0ld0.pf_fragment"
+    stray.write_bytes(b"a withdrawn essay's words")
+    extra = pagefind_bundle.hashed_files(str(bundle)) - pagefind_bundle.used_files(str(bundle))
+    assert extra == {str(stray)}

@@ -78,6 +78,21 @@ def read_meta(path: str) -> object:
     return item
 
 
+def hashed_files(bundle: str) -> set[str]:
+    """Every file under `bundle` named by a content hash: fragments, index and filter chunks, meta files."""
+    found = {os.path.join(bundle, name) for name in _listdir(bundle) if name.endswith(".pf_meta")}
+    for folder in HASHED_DIRS:
+        found.update(os.path.join(bundle, folder, name) for name in _listdir(os.path.join(bundle, folder)))
+    return found
+
+
+def _listdir(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except FileNotFoundError:
+        return []
+
+
 def used_files(bundle: str) -> set[str]:
     """Paths of the hashed files under `bundle` (the `pagefind/` folder) that its current index reads."""
     try:

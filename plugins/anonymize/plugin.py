@@ -187,3 +187,5 @@ def register() -> None:
     signals.all_generators_finalized.connect(audit_ahead.on_generators)
     signals.all_generators_finalized.connect(fixed_urls.on_generators)  # last: nothing moves an essay after this
     signals.content_written.connect(audit_ahead.on_written)
+    signals.content_written.connect(stale_output.on_written)
+    signals.feed_written.connect(stale_output.on_written)

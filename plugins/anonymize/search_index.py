@@ -100,10 +100,13 @@ def on_finalized_wait(pelican) -> None:
             os.remove(path)
     # Pagefind keeps a hashed file already there instead of writing it again; its index says which it reads,
     # so that the files of a withdrawn essay are deleted with everything else an earlier build left.
+    bundle = os.path.join(output, BUNDLE)
     try:
-        stale_output.reused(pagefind_bundle.used_files(os.path.join(output, BUNDLE)))
+        used = pagefind_bundle.used_files(bundle)
     except pagefind_bundle.BundleError as exc:
         raise SearchIndexError(f"cannot tell which search files are current: {exc}") from None
+    stale_output.reused(used)
+    stale_output.obsolete(pagefind_bundle.hashed_files(bundle) - used)
     logger.info("anonymize: search index written to %s/pagefind", output)
 
 

@@ -19,7 +19,10 @@ gone (tests/test_stale_output.py compares it with a build into an empty one).
 whose inode and change time (ctime, which no program can set back) are still
 those recorded when the build began was not written, copied over, replaced or
 renamed since. A step that keeps an earlier build's file as it is says so
-(`reused`: Pagefind, whose hashed files are named by their content). Where a
+(`reused`: Pagefind, whose hashed files are named by their content). Two
+rules hold whatever the times say, where essay text lives: a page Pelican's
+writer did not write in this build goes, and so does every hashed search file
+the new index does not read. Where a
 file system's ctime cannot be trusted, or Pelican may skip writing static
 files, Pelican wipes first as before. A build that fails leaves the deletion
 undone; `invoke build` then empties the folder, as Pelican's wipe would have.
@@ -39,6 +42,19 @@ _before: dict[str, Stamp] | None = None  # every file under the output when the 
 _output: str | None = None
 _retention: tuple[str, ...] = ()
 _reused: set[str] = set()  # files of an earlier build that a step of this one uses as they are
+_written: set[str] = set()  # every page Pelican's writer wrote in this build (its content_written signal)
+_obsolete: set[str] = set()  # files a step knows to be out of date whatever their times say
+
+
+def on_written(path, context=None, **_kw) -> None:
+    """Pelican's writer wrote this page (content_written, feed_written)."""
+    if _before is not None:
+        _written.add(os.path.abspath(path))
+
+
+def obsolete(paths) -> None:
+    """Delete these though their change time is new (Pagefind's files that its new index does not read)."""
+    _obsolete.update(os.path.abspath(p) for p in paths)
 
 
 def reused(paths) -> None:
@@ -112,6 +128,8 @@ def on_build_start(pelican) -> None:
         pelican._unsigned_wipe_after = wanted
     _before = None
     _reused.clear()
+    _written.clear()
+    _obsolete.clear()
     if wanted:
         pelican.delete_outputdir = False
         _output = pelican.output_path
@@ -156,6 +174,25 @@ def _search_bundle(output: str) -> str:
     return os.path.join(os.path.abspath(output), BUNDLE) + os.sep
 
 
+def unwritten_pages(output: str, written: set[str], retention: tuple[str, ...], bundle: str) -> list[str]:
+    """Every HTML page under `output` that Pelican's writer did not write in this build.
+
+    Only the writer makes pages here, so a page it did not write is an earlier
+    build's, whatever its change time says (something may have set an extended
+    attribute on it meanwhile): a withdrawn essay's page must not stay.
+    """
+    pages = []
+    for root, dirs, files in os.walk(output):
+        if root == output:
+            dirs[:] = [d for d in dirs if d not in retention]
+            files = [f for f in files if f not in retention]
+        for name in files:
+            path = os.path.abspath(os.path.join(root, name))
+            if name.endswith((".html", ".htm")) and path not in written and not path.startswith(bundle):
+                pages.append(path)
+    return pages
+
+
 def before_search(pelican) -> None:
     """Delete the pages and files earlier builds left, before Pagefind reads the folder.
 
@@ -165,9 +202,12 @@ def before_search(pelican) -> None:
     global _before
     if _before is None:
         return
-    bundle = _search_bundle(_output or pelican.output_path)
+    output = _output or pelican.output_path
+    bundle = _search_bundle(output)
     left = stale(_before)
-    removed = remove([p for p in left if not os.path.abspath(p).startswith(bundle)], _output or pelican.output_path)
+    gone = {os.path.abspath(p) for p in left if not os.path.abspath(p).startswith(bundle)}
+    gone.update(unwritten_pages(output, _written, _retention, bundle))
+    removed = remove(sorted(gone), output)
     _before = {p: _before[p] for p in left if os.path.abspath(p).startswith(bundle)}
     if removed:
         logger.info("anonymize: removed %d file(s) left in %s by earlier builds", removed, pelican.output_path)
@@ -179,7 +219,11 @@ def on_finalized(pelican) -> None:
     if _before is None:
         return
     before, _before = _before, None
-    removed = remove([p for p in stale(before) if os.path.abspath(p) not in _reused], _output or pelican.output_path)
+    gone = {os.path.abspath(p) for p in stale(before)} - _reused
+    gone |= {p for p in _obsolete if os.path.lexists(p)}
+    removed = remove(sorted(gone), _output or pelican.output_path)
     _reused.clear()
+    _obsolete.clear()
+    _written.clear()
     if removed:
         logger.info("anonymize: removed %d search file(s) of earlier indexes", removed)
