@@ -49,7 +49,9 @@ def upright(jpeg: bytes, turn: int) -> bytes | None:
         planes = {n: getattr(image, n) for n in names}
         qt, samp = image.qt, np.array(image.samp_factor)  # samp rows are [vertical, horizontal] per component
         height, width = image.height, image.width
-        sign = (-1) ** np.arange(8)
+        # int16 like the coefficients (|c| < 2048 in 8-bit JPEG: no overflow): an int64 sign made every mirrored
+        # plane four times the size and cost a copy back.
+        sign = np.array([1, -1, 1, -1, 1, -1, 1, -1], dtype=np.int16)
         for op in ops:
             if op == "t":
                 planes = {n: p.transpose(1, 0, 3, 2) for n, p in planes.items()}
