@@ -20,12 +20,19 @@ sys.path.insert(0, str(ROOT / "plugins"))
 PY = sys.executable  # the venv's Python when run as .venv/bin/invoke
 
 
+def pelican_cmd(content: str, output: str, settings: str, *extra: str) -> list[str]:
+    return [PY, "-m", "pelican", content, "-o", output, "-s", settings, *extra]
+
+
+def build_failed(code: int) -> Exit:
+    return Exit(f"build failed (pelican exited {code}); nothing was published", code=1)
+
+
 def pelican(content: str, output: str, settings: str, *extra: str) -> None:
     """Run Pelican in a child process; a failed build raises Exit with its code."""
-    cmd = [PY, "-m", "pelican", content, "-o", output, "-s", settings, *extra]
-    result = subprocess.run(cmd, cwd=ROOT, check=False)
+    result = subprocess.run(pelican_cmd(content, output, settings, *extra), cwd=ROOT, check=False)
     if result.returncode != 0:
-        raise Exit(f"build failed (pelican exited {result.returncode}); nothing was published", code=1)
+        raise build_failed(result.returncode)
 
 
 @task(help={
@@ -49,7 +56,7 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
     # Pelican says when every file is written (plugin.py); the audit then runs while Pelican's process winds
     # down (freeing a large site's objects takes ~0.15 s). Its exit code is still waited for and checked.
     read_end, write_end = os.pipe()
-    cmd = [PY, "-m", "pelican", content, "-o", output, "-s", settings, "--delete-output-directory", *extra]
+    cmd = pelican_cmd(content, output, settings, "--delete-output-directory", *extra)
     proc = subprocess.Popen(cmd, cwd=ROOT, pass_fds=(write_end,),
                             env={**os.environ, "UNSIGNED_WRITTEN_FD": str(write_end)})
     os.close(write_end)
@@ -64,7 +71,7 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
         # Pelican's wipe is done after a complete build (stale_output.py); a failed build would otherwise leave
         # the last site standing, a withdrawn essay with it. Empty the folder, as the wipe before would have.
         empty_output(content, output, settings)
-        raise Exit(f"build failed (pelican exited {code}); nothing was published", code=1)
+        raise build_failed(code)
     if problems is None:  # Pelican ended without saying so (settings without our plugin): audit now
         loading.join()
         problems = audit_problems(output, policy_path(), cache_dir=audit_cache)

@@ -100,7 +100,7 @@ def test_bundle_names_exactly_the_hashed_files_of_a_fresh_index(site):
     assert hashed and pagefind_bundle.used_files(str(bundle)) == hashed
 
 
-@pytest.mark.parametrize("damage", ["truncate", "not-gzip", "extra-fragment-count"])
+@pytest.mark.parametrize("damage", ["truncate", "not-gzip", "extra-fragment-count", "missing"])
 def test_unreadable_index_is_an_error_not_a_guess(site, tmp_path, damage):
     bundle = tmp_path / "pagefind"
     shutil.copytree(site.output / "pagefind", bundle)
@@ -110,6 +110,8 @@ def test_unreadable_index_is_an_error_not_a_guess(site, tmp_path, damage):
         meta.write_bytes(gzip.compress(data[: len(data) // 2]))
     elif damage == "not-gzip":
         meta.write_bytes(b"not an index")
+    elif damage == "missing":
+        meta.unlink()
     else:
         entry = bundle / "pagefind-entry.json"
         entry.write_text(entry.read_text("utf-8").replace('"page_count":', '"page_count":1'), "utf-8")

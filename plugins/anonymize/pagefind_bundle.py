@@ -62,7 +62,10 @@ def _cbor(data: bytes, pos: int) -> tuple[object, int]:
 
 
 def read_meta(path: str) -> object:
-    raw = open(path, "rb").read()
+    try:
+        raw = open(path, "rb").read()
+    except OSError as exc:
+        raise BundleError(f"{path}: unreadable ({exc.strerror})") from None
     try:
         data = gzip.decompress(raw)
     except OSError:
@@ -100,15 +103,14 @@ def used_files(bundle: str) -> set[str]:
         languages = entry["languages"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise BundleError(f"{bundle}/pagefind-entry.json: unreadable ({exc})") from None
-    present = {}
+    present: dict[str, list[str]] = {}
     for folder in HASHED_DIRS:
-        try:
-            for name in os.listdir(os.path.join(bundle, folder)):
-                present.setdefault(name.split(".", 1)[0], []).append(os.path.join(bundle, folder, name))
-        except FileNotFoundError:
-            pass
+        for name in _listdir(os.path.join(bundle, folder)):
+            present.setdefault(name.split(".", 1)[0], []).append(os.path.join(bundle, folder, name))
     used: set[str] = set()
     for lang, info in languages.items():
+        if not isinstance(info, dict) or not isinstance(info.get("hash"), str):
+            raise BundleError(f"{bundle}/pagefind-entry.json: language {lang} names no meta index")
         meta = os.path.join(bundle, f"pagefind.{info['hash']}.pf_meta")
         fragments, chunks = _hashes(read_meta(meta), meta)
         if len(fragments) != info.get("page_count"):

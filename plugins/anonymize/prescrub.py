@@ -79,13 +79,14 @@ def prescrub(settings: Mapping) -> int:
     n = workers(settings)
     if cache is None or n < 2:
         return 0
-    base = os.path.abspath(settings.get("PATH", "content")) + os.sep
+    from .reader import source_name
+
+    root = settings.get("PATH", "content")
     todo: list[tuple[str, str]] = []
     for path in sources(settings):
         stat = path.stat()  # before the read: a file changed meanwhile is simply read again by the build
         raw = path.read_bytes()
-        full = os.path.abspath(path)  # the source's name as the reader gives it (reader._relative)
-        source = (full[len(base):] if full.startswith(base) else os.path.relpath(full, base)).replace(os.sep, "/")
+        source = source_name(str(path), root)  # as the reader names it, so its hashed_key matches
         key = cache.key(raw, source)
         _hashed[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, source, key)
         if not cache.has(key):

@@ -22,6 +22,13 @@ from .text_scrub import clean_text, lookalikes
 _PLAIN_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
+def source_name(source_path: str, content_root: str) -> str:
+    """A source's name in reports and cache keys: its path under the content folder, with forward slashes."""
+    full, base = os.path.abspath(source_path), os.path.abspath(content_root)
+    rel = full[len(base) + 1:] if full.startswith(base + os.sep) else os.path.relpath(full, base)
+    return rel.replace(os.sep, "/")
+
+
 class AnonymizingMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader with our checks around it."""
 
@@ -193,9 +200,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
         return out
 
     def _relative(self, source_path: str) -> str:
-        base = os.path.abspath(self.settings.get("PATH", "."))
-        rel = os.path.relpath(os.path.abspath(source_path), base)
-        return rel.replace(os.sep, "/")
+        return source_name(source_path, self.settings.get("PATH", "."))
 
     def _kind(self, source: str) -> str:
         for page_dir in self.settings.get("PAGE_PATHS", ["pages"]):

@@ -102,19 +102,23 @@ def _every_file_rewritten(settings) -> bool:
     return not settings.get("STATIC_CHECK_IF_MODIFIED") and not settings.get("STATIC_CREATE_LINKS")
 
 
-def snapshot(output: str, retention: tuple[str, ...]) -> dict[str, Stamp]:
-    """Inode and ctime of every file and link under `output`, outside the retained top-level names."""
-    stamps: dict[str, Stamp] = {}
-    if not os.path.isdir(output):
-        return stamps
+def _entries(output: str, retention: tuple[str, ...]):
+    """Every file and link under `output` (links to folders included, not followed), outside the retained
+    top-level names: what Pelican's wipe would delete."""
     for root, dirs, files in os.walk(output):
         if root == output:
             dirs[:] = [d for d in dirs if d not in retention]
             files = [f for f in files if f not in retention]
         for name in files + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
-            path = os.path.join(root, name)
-            st = os.lstat(path)
-            stamps[path] = (st.st_ino, st.st_ctime_ns)
+            yield os.path.join(root, name)
+
+
+def snapshot(output: str, retention: tuple[str, ...]) -> dict[str, Stamp]:
+    """Inode and ctime of every file and link under `output`, outside the retained top-level names."""
+    stamps: dict[str, Stamp] = {}
+    for path in _entries(output, retention):
+        st = os.lstat(path)
+        stamps[path] = (st.st_ino, st.st_ctime_ns)
     return stamps
 
 
@@ -181,16 +185,8 @@ def unwritten_pages(output: str, written: set[str], retention: tuple[str, ...], 
     build's, whatever its change time says (something may have set an extended
     attribute on it meanwhile): a withdrawn essay's page must not stay.
     """
-    pages = []
-    for root, dirs, files in os.walk(output):
-        if root == output:
-            dirs[:] = [d for d in dirs if d not in retention]
-            files = [f for f in files if f not in retention]
-        for name in files:
-            path = os.path.abspath(os.path.join(root, name))
-            if name.endswith((".html", ".htm")) and path not in written and not path.startswith(bundle):
-                pages.append(path)
-    return pages
+    pages = [os.path.abspath(p) for p in _entries(output, retention) if p.endswith((".html", ".htm"))]
+    return [p for p in pages if p not in written and not p.startswith(bundle)]
 
 
 def before_search(pelican) -> None:
