@@ -105,7 +105,7 @@ def empty_output(content: str, output: str, settings: str) -> None:
 
 def refuse_published(output: str) -> None:
     """A development build must not rewrite a published site in place (publish swaps whole folders)."""
-    from anonymize.publish import published_target
+    from anonymize.desk.publish import published_target
 
     target = published_target(Path(os.path.abspath(ROOT / output)))
     if target is not None:
@@ -233,7 +233,7 @@ def scrub(c, path=None, out=None, show=False):
     Cleaned copies are named by their content hash, because a phone's file name
     (IMG_20240305_143107.jpg) carries the minute the photo was taken.
     """
-    from anonymize.images import ImageError, clean_file, hashed_name, show_bytes
+    from anonymize.scrub.images import ImageError, clean_file, hashed_name, show_bytes
 
     paths = _image_paths(list(path or []) + list(c.config.get("scrub_paths", [])))
     if not paths:
@@ -291,7 +291,7 @@ def _desk_call(fn, *args, **kwargs):
     """Run a desk verb; its errors become a one-line message and exit code 1."""
     from anonymize.desk.formats import IntakeError
     from anonymize.desk.gitdesk import DeskGitError
-    from anonymize.images import ImageError
+    from anonymize.scrub.images import ImageError
 
     try:
         return fn(*args, **kwargs)
@@ -375,7 +375,7 @@ def preview(c, id, output="output-preview"):
 
 
 def publish_gate(content: str | Path) -> list[str]:
-    from anonymize.desk.gate import check_publish_gate
+    from anonymize.desk.publish_gate import check_publish_gate
 
     return check_publish_gate(Path(content))
 
@@ -401,7 +401,7 @@ def publish(c, content="content", output="output", settings="publishconf.py"):
     the new one, never half of each. A failed build or audit leaves the
     published site untouched and says why.
     """
-    from anonymize import publish as atomic
+    from anonymize.desk import publish as atomic
 
     live = Path(os.path.abspath(ROOT / output))
     gate = publish_gate(content)

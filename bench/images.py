@@ -87,7 +87,7 @@ def _time_once(make_cmd, photos: list[Path], out: Path) -> float:
 
 def compare(both: list[Path], work: Path, log=print, runs: int = 3) -> dict:
     """Each tool over the first half of the photos and over all: total time, and per-photo work without start-up."""
-    from anonymize.images import clean_bytes, hashed_name
+    from anonymize.scrub.images import clean_bytes, hashed_name
 
     count = len(both) // 2
     photos = both[:count]

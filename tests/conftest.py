@@ -93,3 +93,14 @@ def browser():
 
     with chromium() as b:
         yield b
+
+
+LAYERS = ("library", "plugin", "desk", "audit", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test carries the marker of its layer (its folder), so `pytest -m library` runs one layer."""
+    for item in items:
+        layer = Path(str(item.fspath)).parent.name
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))

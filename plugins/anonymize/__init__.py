@@ -12,6 +12,6 @@ __all__ = ["register"]
 
 
 def register() -> None:
-    from .plugin import register as _register
+    from anonymize.pelican_plugin.plugin import register as _register
 
     _register()

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-from . import files, images, markup, text
+from anonymize.audit import files, markup, text
+from anonymize.audit import image_bytes as images
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class AuditCache:
     def __init__(self, folder: str | os.PathLike, policy: Policy) -> None:
         h = hashlib.sha256(json.dumps(policy.to_json(), sort_keys=True).encode())
         here = Path(__file__).resolve().parent
-        for src in sorted([*here.glob("*.py"), *(here.parent / "rules").glob("*.toml")]):
+        for src in sorted([*here.glob("*.py"), *(here.parent / "scrub" / "rules").glob("*.toml")]):
             h.update(src.name.encode() + b"\0" + src.read_bytes())
         h.update(importlib_metadata.version("phonenumbers").encode())
         self.path = Path(folder) / f"audit-{h.hexdigest()[:24]}.json"

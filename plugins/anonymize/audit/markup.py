@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
-from ..rules import load
+from anonymize.scrub.rules import load
 
 TAG = re.compile(r"<([a-zA-Z][\w:-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>", re.S)
 ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from ..rules import load
+from anonymize.scrub.rules import load
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 REGIONS = ("US", "GB", "CA", "AU", "IE", "IN", "DE", "FR", "NL", "ZA")

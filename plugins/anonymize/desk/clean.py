@@ -8,14 +8,14 @@ from pathlib import Path
 
 import markdown as md
 
-from ..html_scrub import scrub_html
-from ..images import ImageError, clean_file, hashed_name
-from ..metadata import normalize_key
-from ..report import Report
-from ..rules import load
-from ..text_scrub import clean_text
-from .formats import Draft, IntakeError
-from .markdown_out import html_to_markdown
+from anonymize.desk.formats import Draft, IntakeError
+from anonymize.desk.markdown_out import html_to_markdown
+from anonymize.scrub.header_policy import normalize_key
+from anonymize.scrub.html_scrub import scrub_html
+from anonymize.scrub.images import ImageError, clean_file, hashed_name
+from anonymize.scrub.report import Report
+from anonymize.scrub.rules import load
+from anonymize.scrub.text_scrub import clean_text
 
 # Header keys a submission may keep; the editor sets the date (and slug) on acceptance.
 KEEP = {"title", "category", "tags", "summary", "series", "series_index", "content_note", "response_to", "lang",

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from . import gitdesk
-from .clean import clean
-from .formats import IntakeError, read
-from .review import BRANCH_PREFIX, DECISIONS, decided
-from .submission import new_id, parse, render
+from anonymize.desk import gitdesk
+from anonymize.desk.clean import clean
+from anonymize.desk.formats import IntakeError, read
+from anonymize.desk.review import BRANCH_PREFIX, DECISIONS, decided
+from anonymize.desk.submission import new_id, parse, render
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from .markdown_out import html_to_markdown
+from anonymize.desk.markdown_out import html_to_markdown
 
 
 class IntakeError(Exception):

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..findings import Finding, detect
-from ..links import clean_url
-from . import gitdesk
-from .submission import acknowledged, parse
+from anonymize.desk import gitdesk
+from anonymize.desk.submission import acknowledged, parse
+from anonymize.scrub.findings import Finding, detect
+from anonymize.scrub.links import clean_url
 
 BRANCH_PREFIX = "submission/"
 DECISIONS = "submissions/decisions.tsv"

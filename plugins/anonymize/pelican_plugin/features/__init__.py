@@ -1,0 +1,1 @@
+"""Site features readers see: responses, reading time, related essays."""

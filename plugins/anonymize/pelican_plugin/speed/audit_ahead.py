@@ -1,0 +1,116 @@
+"""Run the audit's content checks on each page as Pelican writes it, on a core Pelican leaves idle.
+
+Pelican renders and writes pages one after another in one process; on any
+machine with a second core, that core waits. The build's audit (`invoke
+build`) reuses content-check results by the SHA-256 of a file's bytes
+(`audit.AuditCache`). Here a worker process runs the audit's own checks on
+each page right after it is written and adds the results to that cache. The
+audit proper still walks every file, hashes it, checks anything whose bytes
+differ from what was checked here (the sitemap is rewritten later, the search
+index is written after), and checks every name and mtime itself. So this
+changes when the checks run, never what is checked or by which code.
+
+On only when the build names the audit's cache (`ANONYMIZE_AUDIT_CACHE_PATH`,
+set by `invoke build`) and more than one worker is allowed.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from anonymize.audit import policy as audit_policy
+from anonymize.pelican_plugin.speed import prescrub
+
+logger = logging.getLogger("anonymize")
+BATCH = 64
+
+
+class _Ahead:
+    def __init__(self, settings) -> None:
+        self.settings = settings
+        self.output = os.path.abspath(settings["OUTPUT_PATH"])
+        self.cache_dir = settings["ANONYMIZE_AUDIT_CACHE_PATH"]
+        self.pool: ProcessPoolExecutor | None = None
+        self.policy = None
+        self.cache = None
+        self.pending: list[str] = []
+        self.futures: list[Future] = []
+
+    def start(self, articles) -> None:
+        from anonymize.audit import AuditCache, Policy
+
+        global _known
+        self.policy = Policy.from_dict(audit_policy.policy_for(self.settings, articles))
+        self.cache = AuditCache(self.cache_dir, self.policy)
+        _known = frozenset(self.cache.known)  # the worker is forked after this: it skips bytes checked before
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+
+    def written(self, path: str) -> None:
+        full = os.path.abspath(path)
+        if not full.startswith(self.output + os.sep):  # (a prefix test: relpath cost more than the rest)
+            return
+        self.pending.append(full[len(self.output) + 1:].replace(os.sep, "/"))
+        if len(self.pending) >= BATCH:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.pending and self.pool:
+            self.futures.append(self.pool.submit(_check_batch, self.output, self.pending, self.policy))
+            self.pending = []
+
+    def finish(self) -> None:
+        """Collect the results into the audit's cache; a failure here only means the audit checks more."""
+        self._submit()
+        results: dict[str, list[str]] = {}
+        try:
+            for future in self.futures:
+                for _rel, key, problems in future.result():
+                    results[key] = problems
+        except Exception as exc:  # noqa: BLE001 - the audit proper will check these files itself
+            logger.warning("anonymize: checking pages ahead of the audit failed (%s); the audit reads them all", exc)
+            results = {}
+        finally:
+            if self.pool:
+                self.pool.shutdown(wait=True)
+        if results:
+            self.cache.add(results)
+        logger.info("anonymize: %d pages checked ahead of the audit", len(results))
+
+
+_known: frozenset[str] = frozenset()
+
+
+def _check_batch(root: str, rels: list[str], policy) -> list[tuple[str, str, list[str]]]:
+    """In the worker: the audit's content checks of pages whose bytes it has not seen before."""
+    from anonymize.audit import check_contents
+
+    return check_contents(root, rels, policy, _known)
+
+
+_current: _Ahead | None = None
+
+
+def on_generators(generators) -> None:
+    """Start the worker once the content is read and the audit policy is known."""
+    global _current
+    _current = None
+    settings = generators[0].settings if generators else {}
+    if not settings.get("ANONYMIZE_AUDIT_CACHE_PATH") or prescrub.workers(settings) < 2:
+        return
+    _current = _Ahead(settings)
+    _current.start(audit_policy.articles())
+
+
+def on_written(path, context=None) -> None:
+    if _current is not None:
+        _current.written(path)
+
+
+def on_finalized(pelican) -> None:
+    global _current
+    if _current is not None:
+        current, _current = _current, None
+        current.finish()
