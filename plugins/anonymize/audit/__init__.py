@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
@@ -58,6 +59,7 @@ class Policy:
                 "site_hosts": sorted(self.site_hosts)}
 
 
+SCRIPT_BLOCK = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
 TEXT_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".txt", ".css", ".js", ".json", ".svg", ".webmanifest",
                  ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".map"}
 
@@ -89,6 +91,11 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
                 problems += markup.check_css(content, policy)
             # Emails and phone numbers are looked for in what readers read (pages, feeds, the
             # search index), not in code, where minified numbers and library credits look alike.
+            if suffix in (".html", ".htm") and "<script" in content:
+                # An inline script is code as a .js file is (the prepare page inlines its own, so it works saved as
+                # one file): checked for hidden characters, not read as prose.
+                problems += text.check("\n".join(m.group(2) for m in SCRIPT_BLOCK.finditer(content)), policy, prose=False)
+                content = SCRIPT_BLOCK.sub(r"\1\3", content)
             problems += text.check(content, policy, prose=suffix not in (".css", ".js", ".mjs", ".map"))
     return problems
 

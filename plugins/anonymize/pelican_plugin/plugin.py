@@ -12,7 +12,7 @@ from anonymize.pelican_plugin import settings as plugin_settings
 from anonymize.pelican_plugin import state
 from anonymize.pelican_plugin.features import reading_time, related
 from anonymize.pelican_plugin.features.responses import link_responses
-from anonymize.pelican_plugin.output import image_publish, mtimes, search_index
+from anonymize.pelican_plugin.output import image_publish, mtimes, prepare_page, search_index
 from anonymize.pelican_plugin.output.sitemap_dates import on_finalized as sitemap_day_only
 from anonymize.pelican_plugin.reader import AnonymizingMarkdownReader
 from anonymize.pelican_plugin.speed import audit_ahead, fixed_urls, prescrub, scrub_cache, stale_output
@@ -162,6 +162,7 @@ def _unique(errors: list[AnonymizeError]) -> list[AnonymizeError]:
 
 def register() -> None:
     signals.initialized.connect(on_initialized)
+    signals.initialized.connect(prepare_page.on_initialized)
     signals.get_generators.connect(on_build_start)
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_finalized.connect(link_responses)
@@ -169,6 +170,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(reading_time.on_articles)
     signals.article_generator_finalized.connect(related.add_related_posts)
     signals.article_generator_finalized.connect(audit_policy.on_articles)
+    signals.article_generator_finalized.connect(prepare_page.on_articles)  # before the direct templates are written
     signals.finalized.connect(audit_policy.on_finalized)
     signals.static_generator_finalized.connect(image_publish.on_static_finalized)
     signals.finalized.connect(image_publish.on_finalized)
