@@ -299,16 +299,48 @@ def _desk_call(fn, *args, **kwargs):
         raise Exit(f"refused: {exc}", code=1) from None
 
 
-@task(help={"file": "the contributor's file: .md, .txt, .html or .docx (it is only read)",
-            "images": "a folder of images the essay shows", "title": "title for a .txt or untitled file"})
-def intake(c, file, images=None, title=None):
+@task(help={"identity": "where to create the desk's secret key (default: ANONYMIZE_DESK_IDENTITY, outside the repo)"})
+def keygen(c, identity=None):
+    """Create the desk's age key for sealed essays; print the public key for pelicanconf.py."""
+    from anonymize.desk.sealed import identity_path
+    from anonymize.desk.sealed import keygen as make_key
+
+    path = identity_path(_settings(), identity)
+    recipient = _desk_call(make_key, path, _desk().repo)
+    print(f"desk identity written to {path} (keep it secret, keep a backup offline, never commit it)")
+    print(f'put this in pelicanconf.py:\nANONYMIZE_DESK_RECIPIENT = "{recipient}"')
+
+
+@task(help={"file": "the contributor's file: .md, .txt, .html, .docx, or .age sealed by the prepare page (only read)",
+            "images": "a folder of images the essay shows", "title": "title for a .txt or untitled file",
+            "identity": "the desk's age identity for a .age file (default: ANONYMIZE_DESK_IDENTITY)"})
+def intake(c, file, images=None, title=None, identity=None):
     """Scrub a submission and commit it on its own branch under the desk identity, dated to the day."""
     desk = _desk()
+    if Path(file).suffix.lower() == ".age":
+        return _intake_sealed(desk, Path(file), identity)
     sid, branch, removed = _desk_call(desk.intake, Path(file), Path(images) if images else None, title)
     print(f"submission {sid} is on branch {branch} ({len(removed)} thing(s) removed; original left untouched)")
     for entry in removed:
         print(f"  {entry.action} {entry.kind}: {entry.what}")
     print(f"review it: .venv/bin/invoke review {sid}   (or open a pull request from {branch})")
+
+
+def _intake_sealed(desk, file: Path, identity: str | None) -> None:
+    from anonymize.desk.sealed import identity_path, intake_sealed
+
+    settings = _settings()
+    sid, branch, removed, reply = _desk_call(intake_sealed, desk, file, identity_path(settings, identity),
+                                             settings.get("ANONYMIZE_REPLY_CHANNELS_PATH"))
+    print(f"sealed submission {sid} is on branch {branch} ({len(removed)} thing(s) removed)")
+    if reply:
+        print(f"the writer asked for replies by {reply['kind']}: {reply['address']}\n"
+              "  (shown this once and written nowhere: note it where the desk keeps replies, outside git)")
+    else:
+        print("the writer asked for no reply" if not settings.get("ANONYMIZE_REPLY_CHANNELS_PATH") else
+              f"any reply channel was added to {settings['ANONYMIZE_REPLY_CHANNELS_PATH']}")
+    print(f"delete {file} and the message it came in within {settings.get('ANONYMIZE_SUBMIT_KEEP_DAYS', 14)} days "
+          f"(the submit page promises it); review it: .venv/bin/invoke review {sid}")
 
 
 @task(help={"id": "one submission (default: all pending)", "json": "print JSON", "markdown": "print Markdown"})

@@ -94,7 +94,8 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
             if suffix in (".html", ".htm") and "<script" in content:
                 # An inline script is code as a .js file is (the prepare page inlines its own, so it works saved as
                 # one file): checked for hidden characters, not read as prose.
-                problems += text.check("\n".join(m.group(2) for m in SCRIPT_BLOCK.finditer(content)), policy, prose=False)
+                scripts = "\n".join(m.group(2) for m in SCRIPT_BLOCK.finditer(content))
+                problems += text.check(scripts, policy, prose=False)
                 content = SCRIPT_BLOCK.sub(r"\1\3", content)
             problems += text.check(content, policy, prose=suffix not in (".css", ".js", ".mjs", ".map"))
     return problems
