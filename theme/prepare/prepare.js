@@ -455,6 +455,7 @@
     $("prepare-reply-address").disabled = none;
   });
   $("prepare-reply-address").disabled = $("prepare-reply-kind").value === "none";
+  window.UnsignedPrepare = { detect: finder.detect };  // the page's own detector, for tests and the curious
   document.documentElement.classList.add("prepare-ready");
   check();
 })();
