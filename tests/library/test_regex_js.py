@@ -1,0 +1,94 @@
+"""Python patterns as JavaScript ones (scrub/regex_js.py), judged by node running the translated RegExp.
+
+Every pattern the findings detectors use is translated and run in node on the labeled corpus, the sample
+essays and a line of Unicode edge cases; its matches must be Python's, span for span (in code points).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+from anonymize.pelican_plugin.output.findings_export import _built_patterns, _module_patterns
+from anonymize.scrub import findings
+from anonymize.scrub.findings import characters, contact, numbers, people
+from anonymize.scrub.regex_js import Untranslatable, to_js
+from conftest import IN_CI, ROOT
+
+EDGE = ("Ünïcödé wörds café\u00a0naïve ＃ 12:34 fe80::1 x\u2028y straße Zürich ٣٤٥ ①② a_b\u00b2 "
+        "line one\nline two\n\nMay 3 and 3rd May 2024, call +44 161 496 0732, SSN 123-45-6789\n")
+
+RUN = """
+const d = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const out = {};
+for (const [k, {source, flags}] of Object.entries(d.patterns)) {
+  let re;
+  try { re = new RegExp(source, flags + 'g'); } catch (e) { out[k] = 'invalid: ' + e.message; continue; }
+  out[k] = d.texts.map(t => [...t.matchAll(re)].filter(m => m[0].length).map(m => {
+    const s = [...t.slice(0, m.index)].length; return [s, s + [...m[0]].length]; }));
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def _node() -> str:
+    path = shutil.which("node")
+    if not path:
+        if IN_CI:
+            pytest.fail("node is required under CI (.ci/run installs it)")
+        pytest.skip("node is not installed")
+    return path
+
+
+def _patterns() -> dict[str, re.Pattern]:
+    out: dict[str, re.Pattern] = {}
+    for module, prefix in ((contact, "contact"), (numbers, "numbers"), (people, "people"), (characters, "characters"),
+                           (findings, "findings")):
+        out |= _module_patterns(module, prefix)
+    return out | _built_patterns()
+
+
+def test_every_findings_pattern_matches_the_same_spans_in_javascript():
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "tests" / "corpus").rglob("*.md"))]
+    texts += [p.read_text("utf-8") for p in sorted((ROOT / "content").rglob("*.md"))] + [EDGE]
+    patterns = _patterns()
+    assert len(patterns) >= 30
+    payload = {"patterns": {k: to_js(p) for k, p in patterns.items()}, "texts": texts}
+    done = subprocess.run([_node(), "-e", RUN], input=json.dumps(payload), capture_output=True, text=True, check=True)
+    got = json.loads(done.stdout)
+    matches = 0
+    for name, pattern in patterns.items():
+        want = [[[m.start(), m.end()] for m in pattern.finditer(t) if m.end() > m.start()] for t in texts]
+        assert got[name] == want, name
+        matches += sum(map(len, want))
+    assert matches > 1000
+
+
+@pytest.mark.parametrize("python, text, spans", [
+    (r"\bcafé\b", "un café. cafés", [(3, 7)]),  # \b around a non-ASCII letter
+    (r"\d+", "٣٤٥ and 12", [(0, 3), (8, 10)]),  # Unicode decimal digits
+    (r"\w+", "a_b² x", [(0, 4), (5, 6)]),  # ² is numeric, so a word character
+    (r"end$", "the end\n", [(4, 7)]),  # $ before a final newline
+    (r"a.b", "a\u2028b a\nb", [(0, 3)]),  # . excludes only \n
+    (r"(?i)straße", "STRASSE Straße", [(8, 14)]),
+    (r"[^\W\d]+", "ab12cd", [(0, 2), (4, 6)]),  # a negated class inside a set
+    (r"(?P<x>a)(?P=x)", "aa ab", [(0, 2)]),
+])
+def test_dialect_differences(python, text, spans):
+    js = to_js(re.compile(python))
+    code = ("const {source, flags, text} = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+            "const re = new RegExp(source, flags + 'g');"
+            "process.stdout.write(JSON.stringify([...text.matchAll(re)].map(m => {"
+            "const s = [...text.slice(0, m.index)].length; return [s, s + [...m[0]].length]; })));")
+    done = subprocess.run([_node(), "-e", code], input=json.dumps(js | {"text": text}), capture_output=True, text=True,
+                          check=True)
+    assert [tuple(s) for s in json.loads(done.stdout)] == spans == [m.span() for m in re.finditer(python, text)]
+
+
+@pytest.mark.parametrize("python", [r"(?>ab)c", r"a*+", r"(a)?(?(1)b|c)", r"a(?i:b)"])
+def test_what_javascript_cannot_say_is_refused(python):
+    with pytest.raises(Untranslatable):
+        to_js(re.compile(python))
