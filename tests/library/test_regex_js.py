@@ -12,9 +12,9 @@ import shutil
 import subprocess
 
 import pytest
-from anonymize.pelican_plugin.output.findings_export import _built_patterns, _module_patterns
 from anonymize.scrub import findings
 from anonymize.scrub.findings import characters, contact, numbers, people
+from anonymize.scrub.findings_export import _built_patterns, _module_patterns
 from anonymize.scrub.regex_js import Untranslatable, to_js
 from conftest import IN_CI, ROOT
 

@@ -105,10 +105,8 @@ def page_parts(settings) -> dict:
 
 
 def _inputs_hash(theme: Path, modules: Path) -> str:
-    from anonymize.scrub import findings, regex_js, text_scrub
+    from anonymize.scrub import findings, findings_export, regex_js, text_scrub
     from anonymize.scrub.rules import RULES_DIR
-
-    from . import findings_export
 
     h = hashlib.sha256()
     files = sorted(theme.glob("*")) + sorted(Path(findings.__file__).parent.glob("*"))
@@ -125,9 +123,8 @@ def _inputs_hash(theme: Path, modules: Path) -> str:
 
 
 def _assemble(theme: Path, modules: Path) -> dict:
+    from anonymize.scrub.findings_export import export_json
     from anonymize.scrub.regex_js import Untranslatable
-
-    from .findings_export import export_json
 
     try:
         data = export_json()
