@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import subprocess
 import sys
 import zipfile
@@ -23,6 +24,8 @@ import pyrage
 import pytest
 from browser import serve
 from conftest import ROOT, require_tool, run_build, settings_with
+
+from bench import corpus
 
 sys.path.insert(0, str(ROOT / "tests" / "desk"))
 from test_desk import git, inv  # noqa: E402
@@ -271,9 +274,11 @@ def _desk_findings(text: str) -> Counter:
 
 
 def test_page_and_desk_agree_on_the_labeled_examples(browser, prepare_site, capsys):
-    """The page's detector and the desk's (what `invoke review --json` reports) on the desk's labeled essays."""
+    """The page's detector and the desk's (what `invoke review --json` reports) on the desk's labeled essays,
+    the sample essays and the bench's synthetic ones: the same (kind, text, line) findings."""
     texts = [p.read_text("utf-8") for p in sorted((ROOT / "tests" / "corpus" / "findings").glob("*.md"))]
     texts += [p.read_text("utf-8") for p in sorted((ROOT / "content" / "essays").glob("*.md"))]
+    texts += [corpus.essay(random.Random(i), i) for i in range(20)]  # the bench's synthetic essays, headers too
     with serve(prepare_site) as base:
         context, page, _, _ = _open(browser, base)
         page_found = page.evaluate(
