@@ -314,3 +314,44 @@ def test_page_weight_and_no_request_but_the_page(browser, prepare_site, capsys):
         parts = ", ".join(f"{urlsplit(u).path} {n}" for u, n in sizes.items())
         print(f"\nprepare page weight: {total} bytes ({parts})")
     assert total <= 450 * 1024
+
+
+def test_markdown_and_photos_beside_it(browser, prepare_site, desk_key, tmp_path):
+    """A .md with a header that names the writer, a PNG and a JPEG beside it: cleaned, upright, sealed, opened."""
+    md = tmp_path / "jane-draft3.md"
+    md.write_text(f"Title: Night notes\nAuthor: {AUTHOR}\nEmail: {REPLY}\n\nThe ward was quiet.\n", "utf-8")
+    png = tmp_path / "Screenshot 2026-05-17 at 06.41.09.png"
+    png.write_bytes(gen.png_with_metadata())
+    jpeg = tmp_path / "IMG_20260517_064109.jpg"
+    jpeg.write_bytes(gen.jpeg_with_metadata(gen.corridor(300, 200), orientation=8))
+    with serve(prepare_site) as base:
+        context, page, recorder, errors = _open(browser, base)
+        page.set_input_files("#prepare-files", [str(md), str(png), str(jpeg)])
+        page.wait_for_selector("#prepare-photos li >> nth=1")
+        removed = page.inner_text("#prepare-removed")
+        for shown in ("jane-draft3.md", "Author", "Email", png.name, jpeg.name, "a text note", "GPS location"):
+            assert shown in removed, shown
+        text = page.input_value("#prepare-text")
+        assert AUTHOR not in text and REPLY not in text and "(photo-1.png)" in text and "(photo-2.jpg)" in text
+        assert page.input_value("#prepare-title") == "Night notes"
+        sizes = page.evaluate("[...document.querySelectorAll('#prepare-photos img')].map(i => [i.naturalWidth, "
+                              "i.naturalHeight])")
+        assert sizes == [[320, 200], [200, 300]]  # orientation 8 applied by the redraw
+        with page.expect_download() as download:
+            page.click("#prepare-seal")
+        sealed = tmp_path / "sealed.age"
+        download.value.save_as(sealed)
+        assert errors == [] and recorder.network_after_load() == []
+        context.close()
+    from anonymize.desk.sealed import open_sealed
+
+    opened = open_sealed(sealed, desk_key[0])
+    assert opened.reply is None and opened.title == "Night notes"
+    assert set(opened.photos) == {"photo-1.png", "photo-2.jpg"}
+    exiftool = require_tool("exiftool")
+    for name, data in opened.photos.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        tags = subprocess.run([exiftool, "-a", "-G1", "-s", str(path)], capture_output=True, text=True).stdout
+        for leak in ("GPS", "Orientation", gen.CAMERA_OWNER, gen.CAMERA_SERIAL, "planted", "Author", "Software:"):
+            assert leak not in tags, (name, leak)
