@@ -83,7 +83,7 @@ MARKDOWN = {
 }
 
 # How writers send essays (any subset; listed on the submit page). A build with none set warns.
-ANONYMIZE_SUBMIT_EMAIL = "essays@unsigned.example"
+ANONYMIZE_SUBMIT_EMAIL = "essays@unsigned.invalid"  # a sample: .invalid is never delivered
 ANONYMIZE_SUBMIT_SIGNAL = "unsigned_desk.01"
 ANONYMIZE_SUBMIT_SECUREDROP = ""
 ANONYMIZE_SUBMIT_POSTAL = ""

@@ -142,6 +142,14 @@
     if (people && people.documentElement.children.length) removed("Reviewer list", `${people.documentElement.children.length} person(s)`);
     const settings = await xml(entries, "word/settings.xml");
     if (settings && settings.getElementsByTagNameNS(W, "rsid").length) removed("Editing-session ids", "numbers that can match this file to others from the same computer");
+    const parts = [...entries.keys()];
+    if (parts.some((n) => /^word\/(?:header|footer)\d*\.xml$/.test(n))) removed("Page headers and footers", "left out (they often hold a name or a department)");
+    let notes = 0;
+    for (const name of ["word/footnotes.xml", "word/endnotes.xml"]) {
+      const part = await xml(entries, name);
+      if (part) notes += [...part.documentElement.children].filter((n) => !n.getAttributeNS(W, "type")).length;
+    }
+    if (notes) removed("Footnotes and endnotes", `${notes} left out: type them into the text if the essay needs them`);
     for (const name of entries.keys()) if (name.startsWith("customXml/") && name.endsWith(".xml") && !name.includes("/_rels/")) { removed("Custom XML parts", "attached data"); break; }
     return paragraphs.join("\n\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
   }
@@ -397,9 +405,10 @@
       li.append(kind, `: “${f.text}” (${f.where}) `, button);
       return li;
     }));
-    $("prepare-summary").textContent = all.length
+    const gaps = finder.missing.size ? ` (${finder.missing.size} of the desk's checks could not run on this page; the desk runs them when your essay arrives.)` : "";
+    $("prepare-summary").textContent = (all.length
       ? `${all.length} possible identifier(s) found. Change or remove each one, or keep it if it is public and safe.`
-      : "No identifiers found by the desk's rules. Read it once more yourself: no tool knows your workplace.";
+      : "No identifiers found by the desk's rules. Read it once more yourself: no tool knows your workplace.") + gaps;
   }
   text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 250); });
   $("prepare-title").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 250); });

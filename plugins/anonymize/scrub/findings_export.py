@@ -12,14 +12,16 @@ that the detectors no longer have, fails the export with its name.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
+import pkgutil
 import re
 import unicodedata
 from functools import lru_cache
 from types import ModuleType
 
 from anonymize.scrub import findings
-from anonymize.scrub.findings import characters, contact, dates, numbers, people, places
+from anonymize.scrub.findings import contact, dates, numbers, people, places
 from anonymize.scrub.findings.tables import tables
 from anonymize.scrub.regex_js import Untranslatable, to_js
 
@@ -28,22 +30,49 @@ def _module_patterns(module: ModuleType, prefix: str) -> dict[str, re.Pattern]:
     return {f"{prefix}.{name}": value for name, value in vars(module).items() if isinstance(value, re.Pattern)}
 
 
-def _built_patterns() -> dict[str, re.Pattern]:
-    """Patterns the detectors build from their tables at first use (named as the page's code names them)."""
-    street, zip_code, postcode, place_word, cities, institution, university_of, _ = places._patterns()
-    after_title, after_intro, full, _ = people._patterns()
-    t = tables()
-    out = {
-        "places.street": street, "places.zip_code": zip_code, "places.postcode": postcode,
-        "places.place_word": place_word, "places.cities": cities, "places.institution": institution,
-        "places.university_of": university_of,
-        "people.after_title": after_title, "people.after_intro": after_intro, "people.full": full,
-        "findings.public_names": findings._public_names()[0],
-    }
-    for kind, key in (("record-number", "record_words"), ("device", "device_words"), ("vehicle", "vehicle_words")):
-        out[f"numbers.keyword.{kind}"] = numbers._pattern(kind, tuple(t["codes"][key]))
-    out |= {f"dates.{i}": p for i, p in enumerate(dates.PATTERNS)}
+def _all_module_patterns() -> dict[str, re.Pattern]:
+    """Every module-level pattern of every detector module, named `module.NAME`."""
+    out = _module_patterns(findings, "findings")
+    for info in pkgutil.iter_modules(findings.__path__):
+        module = importlib.import_module(f"{findings.__name__}.{info.name}")
+        out |= _module_patterns(module, info.name)
     return out
+
+
+def _built_patterns() -> tuple[dict[str, re.Pattern], list[str]]:
+    """Patterns the detectors build from their tables at first use (named as the page's code names them).
+
+    Each is looked up where the detectors keep it; one the detectors no longer build is reported as
+    unavailable (the page says so, and the agreement test measures the difference) instead of failing the build.
+    """
+    t = tables()
+
+    def places_patterns():
+        street, zip_code, postcode, place_word, cities, institution, university_of, _ = places._patterns()
+        return {"places.street": street, "places.zip_code": zip_code, "places.postcode": postcode,
+                "places.place_word": place_word, "places.cities": cities, "places.institution": institution,
+                "places.university_of": university_of}
+
+    def people_patterns():
+        after_title, after_intro, full, _ = people._patterns()
+        return {"people.after_title": after_title, "people.after_intro": after_intro, "people.full": full}
+
+    def keyword_patterns():
+        return {f"numbers.keyword.{kind}": numbers._pattern(kind, tuple(t["codes"][key]))
+                for kind, key in (("record-number", "record_words"), ("device", "device_words"),
+                                  ("vehicle", "vehicle_words"))}
+
+    out: dict[str, re.Pattern] = {}
+    unavailable: list[str] = []
+    sources = {"places": places_patterns, "people": people_patterns, "numbers.keyword": keyword_patterns,
+               "findings.public_names": lambda: {"findings.public_names": findings._public_names()[0]},
+               "dates": lambda: {f"dates.{i}": p for i, p in enumerate(dates.PATTERNS)}}
+    for name, source in sources.items():
+        try:
+            out |= source()
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+            unavailable.append(name)
+    return out, unavailable
 
 
 @lru_cache(maxsize=1)
@@ -73,31 +102,42 @@ def _text_tables() -> dict:
     }
 
 
+def _get(getter, default):
+    try:
+        return getter()
+    except (AttributeError, KeyError, TypeError):
+        return default
+
+
 def export() -> dict:
-    """Everything the page's detectors read, as JSON-ready data."""
-    patterns: dict[str, re.Pattern] = {}
-    for module, prefix in ((contact, "contact"), (numbers, "numbers"), (people, "people"), (characters, "characters"),
-                           (findings, "findings")):
-        patterns |= _module_patterns(module, prefix)
-    patterns |= _built_patterns()
+    """Everything the page's detectors read, as JSON-ready data; what could not be exported is listed."""
+    patterns = _all_module_patterns()
+    built, unavailable = _built_patterns()
+    patterns |= built
     js = {}
     for name, pattern in sorted(patterns.items()):
         try:
             js[name] = to_js(pattern)
-        except Untranslatable as exc:
-            raise Untranslatable(f"findings pattern {name}: {exc}") from None
+        except Untranslatable:
+            unavailable.append(name)  # the page runs without it; tests/browser/test_prepare.py measures agreement
     t = tables()
     text = _text_tables()
     data = {
         "patterns": js,
-        "grouped": sorted(name for name, p in patterns.items() if p.groups),
-        "date_patterns": [f"dates.{i}" for i in range(len(dates.PATTERNS))],
+        "unavailable": sorted(unavailable),
+        "grouped": sorted(name for name, p in patterns.items() if p.groups and name in js),
+        "date_patterns": sorted((n for n in js if re.fullmatch(r"dates\.\d+", n)), key=lambda n: int(n[6:])),
         "tables": {
-            "public_names": sorted(t["public_names"]), "public_lower": sorted(t["public_lower"]),
-            "public_domains": list(t["public_domains"]), "public_codes": sorted(t["public_codes"]),
-            "given_names": sorted(t["given_names"]), "surnames": sorted(t["surnames"]),
-            "not_names": list(t["people"]["not_names"]), "common": sorted(people._COMMON),
-            "regions": list(contact.REGIONS), "username_words": list(contact.USERNAME_WORDS),
+            "public_names": sorted(_get(lambda: t["public_names"], ())),
+            "public_lower": sorted(_get(lambda: t["public_lower"], ())),
+            "public_domains": list(_get(lambda: t["public_domains"], ())),
+            "public_codes": sorted(_get(lambda: t["public_codes"], ())),
+            "given_names": sorted(_get(lambda: t["given_names"], ())),
+            "surnames": sorted(_get(lambda: t["surnames"], ())),
+            "not_names": list(_get(lambda: t["people"]["not_names"], ())),
+            "common": sorted(_get(lambda: people._COMMON, ())),
+            "regions": list(_get(lambda: contact.REGIONS, ("US",))),
+            "username_words": list(_get(lambda: contact.USERNAME_WORDS, ())),
             "priority": list(findings.PRIORITY),
         },
         "text": text,

@@ -22,6 +22,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from anonymize.pelican_plugin import state
 from anonymize.scrub.errors import AnonymizeError
 
 logger = logging.getLogger("anonymize")
@@ -68,7 +69,10 @@ def on_articles(generator) -> None:
     settings = generator.settings
     generator.context["SUBMIT_CHANNELS"] = channels(settings)
     if _wanted(settings):
-        generator.context["PREPARE_PAGE"] = page_parts(settings)
+        try:
+            generator.context["PREPARE_PAGE"] = page_parts(settings)
+        except PreparePageError as err:
+            state.current().errors.append(err)  # the build stops before writing, naming it with any other problem
 
 
 def page_parts(settings) -> dict:
@@ -77,7 +81,7 @@ def page_parts(settings) -> dict:
     modules = Path(settings.get("ANONYMIZE_NODE_MODULES") or ROOT / "node_modules")
     for package in NPM_PACKAGES:
         if not (modules / package / "package.json").is_file():
-            raise PreparePageError(f"{modules / package}: missing: run `npm ci --ignore-scripts` (package-lock.json "
+            raise PreparePageError(str(modules / package), "missing: run `npm ci --ignore-scripts` (package-lock.json "
                                    "pins what the prepare page bundles)")
     config = {"recipient": str(settings.get("ANONYMIZE_DESK_RECIPIENT") or "").strip()}
     key = _inputs_hash(theme, modules)
@@ -129,7 +133,7 @@ def _assemble(theme: Path, modules: Path) -> dict:
     try:
         data = export_json()
     except Untranslatable as exc:
-        raise PreparePageError(f"prepare page: {exc}: write the pattern without it") from None
+        raise PreparePageError("prepare page", f"{exc}: write the pattern without it") from None
     vendor = _bundle(theme / VENDOR_ENTRY, modules)
     ours = [(theme / name).read_text("utf-8") for name in SCRIPTS]
     style = (ROOT / "theme" / "static" / "css" / "style.css").read_text("utf-8")
@@ -147,9 +151,10 @@ def _bundle(entry: Path, modules: Path) -> str:
              "--target=es2022", f"--sourcefile={entry.name}", "--log-level=error"],
             input=entry.read_text("utf-8"), capture_output=True, text=True, cwd=modules.parent, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise PreparePageError(f"{esbuild}: cannot run ({exc}): run `npm ci --ignore-scripts`") from None
+        raise PreparePageError(str(esbuild), f"cannot run ({exc}): run `npm ci --ignore-scripts`") from None
     if done.returncode != 0:
-        raise PreparePageError(f"{entry}: esbuild failed: {done.stderr.strip().splitlines()[0] if done.stderr else ''}")
+        first = done.stderr.strip().splitlines()[0] if done.stderr.strip() else ""
+        raise PreparePageError(str(entry), f"esbuild failed: {first}")
     return done.stdout
 
 
