@@ -11,7 +11,14 @@
 
   function make(D, phoneFinder) {
     const P = {};
-    for (const [name, p] of Object.entries(D.patterns)) P[name] = new RegExp(p.source, p.flags + "g");
+    const compile = (name, extra) => {
+      try {
+        P[name] = new RegExp(D.patterns[name].source, D.patterns[name].flags + extra);
+      } catch (err) {
+        delete P[name];  // this browser cannot run it: listed in `missing` when a detector asks for it
+      }
+    };
+    for (const name of Object.keys(D.patterns)) compile(name, "g");
     const set = (xs) => new Set(xs || []);
     const T = {
       publicNames: set(D.tables.public_names), publicLower: set(D.tables.public_lower),
@@ -32,11 +39,9 @@
       for (const m of text.matchAll(re)) yield m;
     }
     const has = (name, text) => { const re = P[name]; if (!re) { missing.add(name); return false; } re.lastIndex = 0; return re.test(text); };
-    const groupSpan = (m, g) => { const s = m.index + m[0].indexOf(m[g]); return [s, s + m[g].length]; };
-    // m.indices would be exact; built with the `d` flag only where groups are used.
-    for (const name of D.grouped || []) P[name] = new RegExp(D.patterns[name].source, D.patterns[name].flags + "gd");
+    // Group spans come from m.indices: patterns with groups are compiled with the `d` flag.
+    for (const name of D.grouped || []) compile(name, "gd");
     const span = (m, g) => (g ? [m.indices[g][0], m.indices[g][1]] : [m.index, m.index + m[0].length]);
-    void groupSpan;
     const isDigit = (c) => /^\p{Nd}$/v.test(c);
     const isAscii = (s) => /^[\x00-\x7f]*$/.test(s);
     const countDigits = (s) => [...s].filter(isDigit).length;

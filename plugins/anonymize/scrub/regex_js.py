@@ -158,5 +158,8 @@ def to_js(pattern: re.Pattern) -> dict[str, str]:
     flags = tree.state.flags
     if flags & re.IGNORECASE and flags & re.ASCII:
         raise Untranslatable("ASCII case folding")
-    source = _Writer(flags, names).seq(tree)
+    try:
+        source = _Writer(flags, names).seq(tree)
+    except KeyError as exc:  # an opcode or position code the writer does not know (e.g. locale boundaries)
+        raise Untranslatable(f"unsupported {exc}") from None
     return {"source": source, "flags": ("i" if flags & re.IGNORECASE else "") + "v"}
