@@ -302,10 +302,12 @@ def test_page_weight_and_no_request_but_the_page(browser, prepare_site, capsys):
     """Opening the page is one request for one self-contained document (and the site's icon)."""
     with serve(prepare_site) as base:
         context = browser.new_context()
-        sizes: dict[str, int] = {}
+        responses = []
         page = context.new_page()
-        page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+        page.on("response", lambda r: responses.append(r))
         page.goto(f"{base}/prepare/", wait_until="networkidle")
+        page.wait_for_selector("html.prepare-ready")
+        sizes = {r.url: len(r.body()) for r in responses}  # read while the page is open
         context.close()
     documents = [u for u in sizes if u.endswith("/prepare/")]
     assert documents and set(sizes) <= {*documents, f"{base}/theme/favicon.svg"}, sizes
