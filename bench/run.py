@@ -199,7 +199,8 @@ def page_weights(work: Path, log=print) -> str:
         "", "## Page weight", "",
         "Bytes a browser transfers to open a page of the sample site, uncompressed (gzip -9 in brackets, as a server "
         "that compresses would send them). The prepare page is one document that holds every script, its rules "
-        "and its style, so it opens with one request and works offline and saved as one file.", "",
+        "and its style, so it opens with one request (and the site's icon) and works offline and saved as one "
+        "file.", "",
         "| page | requests | bytes | budget |", "|---|---:|---:|---|",
         f"| Prepare your essay (`prepare/`) | 1 | {len(prepare):,} ({len(gzip.compress(prepare, 9)):,}) | ≤ 450 KB "
         "(tests/browser/test_prepare.py) |",
