@@ -23,7 +23,7 @@ import imagegen as gen
 import pyrage
 import pytest
 from browser import serve
-from conftest import ROOT, require_tool, run_build, settings_with
+from conftest import CONTENT, ROOT, require_tool, run_build, settings_with
 
 from bench import corpus
 
@@ -120,7 +120,7 @@ def desk_key(tmp_path_factory) -> tuple[Path, str]:
 def prepare_site(tmp_path_factory, desk_key) -> Path:
     folder = tmp_path_factory.mktemp("prepare-site")
     settings = settings_with(folder, ANONYMIZE_DESK_RECIPIENT=desk_key[1])
-    result = run_build(ROOT / "content", folder / "output", settings=settings)
+    result = run_build(CONTENT, folder / "output", settings=settings)
     assert result.returncode == 0, result.log
     assert (folder / "output" / "prepare" / "index.html").is_file()
     return folder / "output"
@@ -277,7 +277,7 @@ def test_page_and_desk_agree_on_the_labeled_examples(browser, prepare_site, caps
     """The page's detector and the desk's (what `invoke review --json` reports) on the desk's labeled essays,
     the sample essays and the bench's synthetic ones: the same (kind, text, line) findings."""
     texts = [p.read_text("utf-8") for p in sorted((ROOT / "tests" / "corpus" / "findings").glob("*.md"))]
-    texts += [p.read_text("utf-8") for p in sorted((ROOT / "content" / "essays").glob("*.md"))]
+    texts += [p.read_text("utf-8") for p in sorted((CONTENT / "essays").glob("*.md"))]
     texts += [corpus.essay(random.Random(i), i) for i in range(20)]  # the bench's synthetic essays, headers too
     with serve(prepare_site) as base:
         context, page, _, _ = _open(browser, base)

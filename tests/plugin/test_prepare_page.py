@@ -11,7 +11,7 @@ import base64
 import hashlib
 import re
 
-from conftest import ROOT, run_build, settings_with
+from conftest import CONTENT, run_build, settings_with
 
 
 def _hash(text: str) -> str:
@@ -44,7 +44,7 @@ def test_sample_site_lists_its_channels_and_pins_every_inline_script(site):
 def test_a_site_without_channels_or_key_warns(tmp_path):
     settings = settings_with(tmp_path, ANONYMIZE_SUBMIT_EMAIL="", ANONYMIZE_SUBMIT_SIGNAL="",
                              ANONYMIZE_DESK_RECIPIENT="")
-    result = run_build(ROOT / "content", tmp_path / "output", settings=settings)
+    result = run_build(CONTENT, tmp_path / "output", settings=settings)
     assert result.returncode == 0, result.log
     assert "no submission channel configured" in result.log
     assert "ANONYMIZE_DESK_RECIPIENT is not set" in result.log
