@@ -339,6 +339,9 @@ def test_markdown_and_photos_beside_it(browser, prepare_site, desk_key, tmp_path
         sizes = page.evaluate("[...document.querySelectorAll('#prepare-photos img')].map(i => [i.naturalWidth, "
                               "i.naturalHeight])")
         assert sizes == [[320, 200], [200, 300]]  # orientation 8 applied by the redraw
+        page.click("text=Leave out photo-2.jpg")  # the writer leaves one photo out: gone from the text too
+        assert "photo-2.jpg" not in page.input_value("#prepare-text")
+        assert page.locator("#prepare-photos li").count() == 1
         with page.expect_download() as download:
             page.click("#prepare-seal")
         sealed = tmp_path / "sealed.age"
@@ -349,7 +352,7 @@ def test_markdown_and_photos_beside_it(browser, prepare_site, desk_key, tmp_path
 
     opened = open_sealed(sealed, desk_key[0])
     assert opened.reply is None and opened.title == "Night notes"
-    assert set(opened.photos) == {"photo-1.png", "photo-2.jpg"}
+    assert set(opened.photos) == {"photo-1.png"} and "photo-2" not in opened.text
     exiftool = require_tool("exiftool")
     for name, data in opened.photos.items():
         path = tmp_path / name

@@ -315,7 +315,9 @@
       button.addEventListener("click", () => {
         URL.revokeObjectURL(p.url);
         state.photos.splice(i, 1);
+        text.value = text.value.split(`![Photo ${p.name.match(/\d+/)[0]}](${p.name})`).join("").replace(/\n{3,}/g, "\n\n");
         renderPhotos();
+        check();
       });
       const caption = document.createElement("p");
       caption.textContent = p.name;

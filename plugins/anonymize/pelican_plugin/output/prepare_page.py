@@ -115,7 +115,7 @@ def _inputs_hash(theme: Path, modules: Path) -> str:
     h = hashlib.sha256()
     files = sorted(theme.glob("*")) + sorted(Path(findings.__file__).parent.glob("*"))
     files += [Path(regex_js.__file__), Path(text_scrub.__file__), Path(findings_export.__file__), Path(__file__),
-              RULES_DIR / "text.toml", ROOT / "theme" / "static" / "css" / "style.css"]
+              RULES_DIR / "text.toml", theme.parent / "static" / "css" / "style.css"]
     files += [modules / p / "package.json" for p in NPM_PACKAGES]
     for path in files:
         if path.is_file():
@@ -136,7 +136,7 @@ def _assemble(theme: Path, modules: Path) -> dict:
         raise PreparePageError("prepare page", f"{exc}: write the pattern without it") from None
     vendor = _bundle(theme / VENDOR_ENTRY, modules)
     ours = [(theme / name).read_text("utf-8") for name in SCRIPTS]
-    style = (ROOT / "theme" / "static" / "css" / "style.css").read_text("utf-8")
+    style = (theme.parent / "static" / "css" / "style.css").read_text("utf-8")  # the site's own, inlined
     style += "\n" + (theme / "prepare.css").read_text("utf-8")
     return {"scripts": [_script_safe(vendor), *(_script_safe(s) for s in ours)], "data": _json_safe(data),
             "style": style.replace("</", "<\\/"), "bytes": len(vendor) + len(data) + sum(map(len, ours))}
