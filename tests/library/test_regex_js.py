@@ -100,3 +100,15 @@ def test_a_detector_that_changed_shape_is_listed_not_fatal(monkeypatch):
     data = export()
     assert data["unavailable"] == ["places"]
     assert "people.full" in data["patterns"] and not any(n.startswith("places.street") for n in data["patterns"])
+
+
+def test_script_ranges_need_only_the_first_two_planes():
+    from anonymize.scrub.findings_export import _script_ranges, _text_tables
+
+    text = _text_tables()
+    names = tuple(dict.fromkeys(text["zwnj_scripts"] + text["lookalike"]))
+    assert _script_ranges(names) == _script_ranges(names, 0x110000)
+
+
+def test_python_whitespace_is_all_in_the_first_plane():
+    assert all(not chr(cp).isspace() for cp in range(0x10000, 0x110000))

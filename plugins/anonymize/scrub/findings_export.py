@@ -75,12 +75,18 @@ def _built_patterns() -> tuple[dict[str, re.Pattern], list[str]]:
     return out, unavailable
 
 
+# Letters of the scripts the text tables name (Latin, Greek, Cyrillic, Armenian, Cherokee, Arabic, the Indic scripts,
+# Syriac) are all in Unicode's first two planes; the planes above hold ideographs, tags and private use, none
+# named after these scripts (tests/library/test_regex_js.py compares with a scan of every code point).
+SCRIPT_PLANES_END = 0x20000
+
+
 @lru_cache(maxsize=1)
-def _script_ranges(names: tuple[str, ...]) -> dict[str, list[list[int]]]:
+def _script_ranges(names: tuple[str, ...], end: int = SCRIPT_PLANES_END) -> dict[str, list[list[int]]]:
     """Code point ranges whose Unicode name begins with each script name (what text_scrub._script reads)."""
     wanted = set(names)
     ranges: dict[str, list[list[int]]] = {n: [] for n in names}
-    for cp in range(0x110000):
+    for cp in range(end):
         name = unicodedata.name(chr(cp), "")
         script = name.split(" ", 1)[0] if name else ""
         if script in wanted:

@@ -24,6 +24,7 @@ the build of the page loudly instead of matching something else.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from re import _constants as C  # noqa: N812 - the parser's opcode names
 from re import _parser as sre_parse
 
@@ -32,8 +33,13 @@ class Untranslatable(ValueError):
     """A Python pattern feature JavaScript's RegExp has no equivalent for."""
 
 
-# Python's str whitespace (`\s` in a str pattern): str.isspace() for every code point.
-_SPACE = "".join(f"\\u{{{cp:x}}}" for cp in range(0x110000) if chr(cp).isspace())
+@lru_cache(maxsize=1)
+def _space() -> str:
+    """Python's str whitespace (`\\s` in a str pattern): str.isspace(), all of it in the Basic Multilingual Plane
+    (tests/library/test_regex_js.py checks every code point)."""
+    return "".join(f"\\u{{{cp:x}}}" for cp in range(0x10000) if chr(cp).isspace())
+
+
 _WORD = "\\p{L}\\p{N}_"  # str.isalnum() + "_" (letters, and decimal, digit and numeric characters)
 _ASCII_WORD = "A-Za-z0-9_"
 
@@ -58,7 +64,7 @@ class _Writer:
         table = {
             C.CATEGORY_DIGIT: "0-9" if self.ascii else "\\p{Nd}",
             C.CATEGORY_WORD: self.word(),
-            C.CATEGORY_SPACE: "\\u{20}\\u{9}\\u{a}\\u{d}\\u{c}\\u{b}" if self.ascii else _SPACE,
+            C.CATEGORY_SPACE: "\\u{20}\\u{9}\\u{a}\\u{d}\\u{c}\\u{b}" if self.ascii else _space(),
         }
         negated = {C.CATEGORY_NOT_DIGIT: C.CATEGORY_DIGIT, C.CATEGORY_NOT_WORD: C.CATEGORY_WORD,
                    C.CATEGORY_NOT_SPACE: C.CATEGORY_SPACE}

@@ -134,12 +134,37 @@ def _assemble(theme: Path, modules: Path) -> dict:
         data = export_json()
     except Untranslatable as exc:
         raise PreparePageError("prepare page", f"{exc}: write the pattern without it") from None
-    vendor = _bundle(theme / VENDOR_ENTRY, modules)
+    vendor = _vendor(theme / VENDOR_ENTRY, modules)
     ours = [(theme / name).read_text("utf-8") for name in SCRIPTS]
     style = (theme.parent / "static" / "css" / "style.css").read_text("utf-8")  # the site's own, inlined
     style += "\n" + (theme / "prepare.css").read_text("utf-8")
     return {"scripts": [_script_safe(vendor), *(_script_safe(s) for s in ours)], "data": _json_safe(data),
             "style": style.replace("</", "<\\/"), "bytes": len(vendor) + len(data) + sum(map(len, ours))}
+
+
+def _vendor(entry: Path, modules: Path) -> str:
+    """The vendor bundle, kept beside the packages it is made of (node_modules/.cache, which `npm ci` replaces).
+
+    It depends on nothing but the pinned packages and the entry file, like an install's compiled files, so
+    emptying the build's caches does not make every cold build pay esbuild's ~1 s again.
+    """
+    h = hashlib.sha256(entry.read_bytes())
+    for package in NPM_PACKAGES:
+        h.update((modules / package / "package.json").read_bytes())
+    cached = modules / ".cache" / "unsigned-prepare" / f"vendor-{h.hexdigest()[:24]}.js"
+    try:
+        return cached.read_text("utf-8")
+    except OSError:
+        pass
+    vendor = _bundle(entry, modules)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(vendor, "utf-8")
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only node_modules: bundled again next time
+    return vendor
 
 
 def _bundle(entry: Path, modules: Path) -> str:
