@@ -80,7 +80,7 @@ HEADER = """\
 #
 # Licences: this file derives from ClearURLs' rules (LGPL-3.0), AdGuard's URL Tracking filter
 # (GPL-3.0-only), Firefox's StripOnShare.json and Brave's query filter (MPL-2.0, GPL-compatible);
-# it is distributed under GPL-3.0, as the project is (LICENSE).
+# it is distributed under GPL-3.0, as the project is (LICENSE, README "Licence").
 """
 
 
