@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 import pytest
-from anonymize.scrub.links import clean_url, rules
+from anonymize.scrub.links import Change, clean_url, rules
 
 EXAMPLES = [
     pytest.param(src, expected, id=f"{p.name}: {src[:60]}")
@@ -208,3 +208,8 @@ def test_mail_click_hosts_with_any_sub_domain_depth_are_reported():
                 "https://u123.ct.sendgrid.net/ls/click?upn=abc"):
         cleaned, changes = clean_url(url)
         assert cleaned is None and changes[0].finding
+
+
+def test_relative_links_lose_tracking_parameters_too():
+    assert clean_url("/essays/x/?utm_source=newsletter&page=2") == (
+        "/essays/x/?page=2", [Change("tracking-param", "utm_source")])

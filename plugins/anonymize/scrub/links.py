@@ -7,8 +7,9 @@ sites the lists miss), the parameters we keep on purpose and the URLs we leave w
 knows how to apply them. Every change is returned so the caller can report it, and `None` means the
 link must lose its target.
 
-Speed: a URL is tested only against the providers whose required literal (a host word such as
-"amazon", found once from each pattern's parse tree) occurs in it, and global names are one set.
+Speed: a URL is tested only against the providers one of whose required literals (a host word such as
+"amazon", found once from each pattern's parse tree) occurs in it, all found in one Aho-Corasick pass;
+the lists' global names are one set; a provider's regexes are compiled when it first meets a URL.
 """
 
 from __future__ import annotations
@@ -268,8 +269,6 @@ def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
         return None, [Change("link-target", f"{scheme}: link", finding=True)]
     if scheme and scheme not in {"http", "https"}:
         return None, [Change("link-target", f"{scheme}: link", finding=True)]
-    if not scheme and not url.startswith("//"):
-        return url, []  # relative: ours
     if url.startswith("//"):
         url = "https:" + url
     if r.untouched.match(url):
