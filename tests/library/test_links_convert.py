@@ -69,7 +69,9 @@ def test_adguard_global_names_keep_their_excluded_hosts():
         {"action": {"type": "redirect", "redirect": {"transform": {"queryTransform": {"removeParams": ["d"]}}}},
          "condition": {"urlFilter": "||site.example^", "resourceTypes": ["main_frame"]}},
     ]
-    assert conv.convert_adguard(rules) == {"names": ["a", "b", "c"], "except_hosts": {"c": ["x.example"]}}
+    glob, scoped = conv.convert_adguard(rules)
+    assert glob == {"names": ["a", "b", "c"], "except_hosts": {"c": ["x.example"]}}
+    assert scoped == [{"source": "adguard", "name": "site.example", "hosts": ["site.example"], "params": ["d"]}]
 
 
 def test_a_list_that_is_not_the_pinned_version_is_refused(tmp_path, capsys):

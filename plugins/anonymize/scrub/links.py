@@ -306,7 +306,7 @@ def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
 
 
 def _tracking(name: str, url: str, host: str, providers: list[Provider], r: Rules,
-              keep: list[re.Pattern]) -> bool:
+              keep: list[re.Pattern], on_host: frozenset[str]) -> bool:
     decoded = unquote(name)
     if any(k.fullmatch(decoded) for k in keep):
         return False
@@ -315,12 +315,8 @@ def _tracking(name: str, url: str, host: str, providers: list[Provider], r: Rule
         unless = r.global_unless.get(low)
         if not _on_host(host, r.global_except.get(low, ())) and not (unless and unless.search(url)):
             return True
-    if r.scoped:
-        labels = host.split(".")
-        for i in range(len(labels) - 1):
-            names = r.scoped.get(".".join(labels[i:]))
-            if names and low in names:
-                return True
+    if low in on_host:
+        return True
     return any(p.params is not None and (p.params.fullmatch(name) or p.params.fullmatch(decoded))
                for p in providers)
 
@@ -334,6 +330,8 @@ def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, l
     low = url.lower()
     keep = [names for lits, pattern, names in r.keep
             if (not lits or any(x in low for x in lits)) and pattern.match(url)]
+    labels = host.split(".")
+    on_host: frozenset[str] = frozenset().union(*(r.scoped.get(".".join(labels[i:]), ()) for i in range(len(labels))))
     removed: list[str] = []
 
     def kept(part: str) -> str:
@@ -341,7 +339,7 @@ def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, l
         out = []
         for piece in pieces:
             name = piece.split("=", 1)[0]
-            if name and _tracking(name, url, host, providers, r, keep):
+            if name and _tracking(name, url, host, providers, r, keep, on_host):
                 removed.append(unquote(name))
             elif piece:
                 out.append(piece)

@@ -48,7 +48,7 @@ SOURCES: dict[str, dict[str, str]] = {
         "licence": "LGPL-3.0",
     },
     "adguard": {
-        "what": "AdGuard URL Tracking filter (filter 17), declarative form: global $removeparam names",
+        "what": "AdGuard URL Tracking filter (filter 17), declarative form: $removeparam names, global and per host",
         "upstream": "AdguardTeam/AdguardFilters (TrackParamFilter)",
         "package": "npm @adguard/dnr-rulesets@3.3.20260320140136",
         "integrity": "sha512-n0DqlWWlDYs4P6UdG1H5HQR/nVCMMxq6B6JMj6gvcP4uMvjmLKQw6rPg07vy5+Mn0ty9Q/3OYQldiHsqNSPzuQ==",
@@ -159,19 +159,26 @@ def convert_clearurls(data: dict[str, Any]) -> list[dict[str, Any]]:
     return providers
 
 
-def convert_adguard(rules: list[dict[str, Any]]) -> dict[str, Any]:
-    """Names AdGuard removes on every site, with the hosts each is not removed on."""
+def convert_adguard(rules: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Names AdGuard removes on every site (with the hosts each is kept on), and names it removes on one
+    site (rules `||host^`; rules for a path, a pattern or links from some sites are not taken)."""
     names: dict[str, set[str]] = {}
+    by_host: dict[str, set[str]] = {}
     for rule in rules:
         transform = rule.get("action", {}).get("redirect", {}).get("transform", {}).get("queryTransform", {})
         if not transform.get("removeParams"):
             continue
         cond = rule.get("condition", {})
+        host = re.fullmatch(r"\|\|([a-z0-9.-]+)\^", cond.get("urlFilter", ""))
+        if host and not set(cond) - {"resourceTypes", "urlFilter"}:
+            by_host.setdefault(host.group(1), set()).update(transform["removeParams"])
         if set(cond) - {"resourceTypes", "excludedRequestDomains"}:
             continue  # scoped to some sites: not a global name
         for name in transform["removeParams"]:
             names.setdefault(name, set()).update(cond.get("excludedRequestDomains", []))
-    return {"names": sorted(names), "except_hosts": {n: sorted(h) for n, h in sorted(names.items()) if h}}
+    glob = {"names": sorted(names), "except_hosts": {n: sorted(h) for n, h in sorted(names.items()) if h}}
+    scoped = [{"source": "adguard", "name": h, "hosts": [h], "params": sorted(p)} for h, p in sorted(by_host.items())]
+    return glob, scoped
 
 
 def convert_firefox(data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -268,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         old = tomllib.loads(args.out.read_text("utf-8")) if args.out.exists() else {}
         glob: dict[str, dict[str, Any]] = {}
         scoped: list[dict[str, Any]] = []
-        glob["adguard"] = convert_adguard(read_adguard(args.adguard))
+        glob["adguard"], scoped = convert_adguard(read_adguard(args.adguard))
         for name, path, convert in (("firefox", args.firefox, lambda b: convert_firefox(json.loads(b))),
                                     ("brave", args.brave, lambda b: convert_brave(b.decode("utf-8")))):
             if path is not None:
