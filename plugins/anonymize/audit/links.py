@@ -14,6 +14,8 @@ from functools import lru_cache
 from re import _parser as sre  # type: ignore[attr-defined]
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import ahocorasick
+
 from anonymize.scrub.rules import load
 
 CONTROL = re.compile(r"[\x00-\x20]+")
@@ -71,6 +73,10 @@ class _Provider:
             elif key == "params":
                 rules = list(s.get("params", [])) + list(s.get("referral", []))
                 value = re.compile("|".join(f"(?:{x})" for x in rules), re.I) if rules else None
+            elif key == "exceptions":  # those anchored at the start as one pattern tried once, the others apart
+                starts = [x[1:] for x in s.get(key, []) if x.startswith("^")]
+                value = [re.compile("^(?:" + "|".join(f"(?:{x})" for x in starts) + ")", re.I)] if starts else []
+                value += [re.compile(x, re.I) for x in s.get(key, []) if not x.startswith("^")]
             else:
                 value = [re.compile(x, re.I) for x in s.get(key, [])]
             self.compiled[key] = value
@@ -80,13 +86,15 @@ class _Provider:
 @dataclass
 class _Table:
     providers: list[_Provider]
+    always: set[int]  # providers with no required literal
+    finder: ahocorasick.Automaton  # literal -> the providers requiring it, all found in one pass over a URL
     names: set[str]
     except_hosts: dict[str, set[str]]
     unless: dict[str, re.Pattern]
     exempt: set[str]
     scoped: dict[str, set[str]]
-    keep: list[tuple[re.Pattern, re.Pattern]]
-    untouched: list[re.Pattern]
+    keep: list[tuple[tuple[str, ...], re.Pattern, re.Pattern]]  # (literals, URL pattern, names kept)
+    untouched: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +106,15 @@ def _table() -> _Table:
             text = p.get("pattern") or _host_regex(p["hosts"], p.get("path", ""))
             providers.append(_Provider(p, p["name"] if source == "ours" else f"{p['name']} (ClearURLs)",
                                        text, _literals(text)))
+    finder = ahocorasick.Automaton()
+    needing: dict[str, list[int]] = {}
+    for i, p in enumerate(providers):
+        for lit in p.literals:
+            needing.setdefault(lit, []).append(i)
+    for lit, ids in needing.items():
+        finder.add_word(lit, ids)
+    finder.make_automaton()
+    always = {i for i, p in enumerate(providers) if not p.literals}
     never = {n.lower() for n in ours.get("global", {}).get("never", [])}
     names: set[str] = set()
     except_hosts: dict[str, set[str]] = {}
@@ -113,10 +130,13 @@ def _table() -> _Table:
     for s in list(lists.get("scoped", [])) + list(ours.get("scoped", [])):
         for h in s["hosts"]:
             scoped.setdefault(h.lower(), set()).update(n.lower() for n in s["params"] if n.lower() not in never)
-    keep = [(re.compile(k.get("pattern") or _host_regex(k["hosts"], k.get("path", "")), re.I),
-             re.compile("|".join(f"(?:{x})" for x in k["params"]), re.I)) for k in ours.get("keep", [])]
-    untouched = [re.compile(x, re.I) for x in ours.get("untouched", {}).get("patterns", [])]
-    return _Table(providers, names - never, except_hosts, unless, exempt, scoped, keep, untouched)
+    keep = []
+    for k in ours.get("keep", []):
+        text = k.get("pattern") or _host_regex(k["hosts"], k.get("path", ""))
+        kept_names = re.compile("|".join(f"(?:{x})" for x in k["params"]), re.I)
+        keep.append((_literals(text), re.compile(text, re.I), kept_names))
+    untouched = re.compile("|".join(f"(?:{x})" for x in ours.get("untouched", {}).get("patterns", [])) or "(?!)", re.I)
+    return _Table(providers, always, finder, names - never, except_hosts, unless, exempt, scoped, keep, untouched)
 
 
 def _on(host: str, hosts) -> bool:
@@ -136,7 +156,7 @@ def check_link(url: str) -> list[str]:
     if url.startswith("//"):
         url, low = "https:" + url, "https:" + low
     t = _table()
-    if any(u.match(url) for u in t.untouched):
+    if t.untouched.match(url):
         return []
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
@@ -144,12 +164,13 @@ def check_link(url: str) -> list[str]:
     if "=" in parts.fragment:
         pairs += parse_qsl(parts.fragment, keep_blank_values=True)
     names = [n for n, _ in pairs]
-    kept = [names_rx for rx, names_rx in t.keep if rx.match(url)]
+    kept = [names_rx for lits, rx, names_rx in t.keep if (not lits or any(x in low for x in lits)) and rx.match(url)]
     problems: list[str] = []
     bad: set[str] = set()
-    for p in t.providers:
-        if p.literals and not any(x in low for x in p.literals):
-            continue
+    candidates = set(t.always)
+    for _end, ids in t.finder.iter(low):
+        candidates.update(ids)
+    for p in (t.providers[i] for i in sorted(candidates)):
         if not p.get("pattern").match(url) or any(e.search(url) for e in p.get("exceptions")):
             continue
         s = p.spec
