@@ -19,20 +19,22 @@ def test_the_committed_table_is_what_the_pinned_clearurls_list_gives():
 
 def test_rendered_tables_read_back_and_carry_their_sources():
     text = conv.render(conv.SOURCES, {"brave": {"names": ["a\"b", "c\\d"], "unless_url": {"x-y": "(u|v)"}}},
-                       [{"source": "firefox", "name": "n", "hosts": ["h.example"], "params": ["p"]}],
+                       {"firefox": {"h.example": ["p"]}},
                        [{"name": "prov", "pattern": "^https?:\\/\\/x\\.example", "params": ["[a-z]+_id"]}])
     data = tomllib.loads(text)
     assert data["global"]["brave"]["names"] == ["a\"b", "c\\d"]
     assert data["global"]["brave"]["unless_url"] == {"x-y": "(u|v)"}
     assert data["providers"][0]["pattern"] == "^https?:\\/\\/x\\.example"
+    assert data["scoped"]["firefox"] == {"h.example": ["p"]}
     assert data["sources"]["adguard"]["licence"] == "GPL-3.0-only"
+    assert data["scoped"]["firefox"] == {"h.example": ["p"]}
 
 
 def test_firefox_and_brave_shapes_are_read():
     glob, scoped = conv.convert_firefox({"global": {"queryParams": ["utm_x", "var"], "topLevelSites": ["*"]},
                                          "shop": {"queryParams": ["k"], "topLevelSites": ["www.shop.example"]}})
     assert glob == {"names": ["utm_x", "var"]}
-    assert scoped == [{"source": "firefox", "name": "shop", "hosts": ["shop.example"], "params": ["k"]}]
+    assert scoped == {"shop.example": ["k"]}
     cc = '''
 static constexpr auto kSimpleQueryStringTrackers =
     base::MakeFixedFlatSet<std::string_view>(base::sorted_unique, {
@@ -56,8 +58,7 @@ static constexpr auto kExemptedHostnames =
     glob, scoped = conv.convert_brave(cc)
     assert glob == {"names": ["fbclid", "gclid"], "unless_url": {"mkt_tok": "([uU]nsubscribe|emailWebview)"},
                     "exempt_hosts": ["urldefense.com"]}
-    assert scoped == [{"source": "brave", "name": "youtube.com youtu.be", "hosts": ["youtube.com", "youtu.be"],
-                       "params": ["si"]}]
+    assert scoped == {"youtu.be": ["si"], "youtube.com": ["si"]}
 
 
 def test_adguard_global_names_keep_their_excluded_hosts():
@@ -71,7 +72,7 @@ def test_adguard_global_names_keep_their_excluded_hosts():
     ]
     glob, scoped = conv.convert_adguard(rules)
     assert glob == {"names": ["a", "b", "c"], "except_hosts": {"c": ["x.example"]}}
-    assert scoped == [{"source": "adguard", "name": "site.example", "hosts": ["site.example"], "params": ["d"]}]
+    assert scoped == {"site.example": ["d"]}
 
 
 def test_a_list_that_is_not_the_pinned_version_is_refused(tmp_path, capsys):

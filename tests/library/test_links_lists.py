@@ -209,19 +209,18 @@ def list_results() -> dict[str, tuple[int, int, list[str]]]:
             else:
                 miss.append(name)
         out[f"{source} global names"] = (hit, len(g["names"]), miss)
-    scoped: dict[str, list[int | list[str]]] = {}
-    for s in table.get("scoped", []):
-        row = scoped.setdefault(f"{s['source']} site-scoped names", [0, 0, []])
-        for host in s["hosts"]:
-            for name in s["params"]:
-                cleaned = _clean(f"https://www.{host}/item/1?{name}=1&{KEEP}")
+    for source, hosts in table.get("scoped", {}).items():
+        hit, n, miss = 0, 0, []
+        for host, params in hosts.items():
+            for name in params:
+                cleaned = _clean(f"https://www.{host}/item/1?{quote(name, safe='')}=1&{KEEP}")
                 names = cleaned_names(cleaned)
-                row[1] += 1  # type: ignore[operator]
+                n += 1
                 if name not in names and KEEP.split("=")[0] in names:
-                    row[0] += 1  # type: ignore[operator]
+                    hit += 1
                 else:
-                    row[2].append(f"{host} {name}")  # type: ignore[union-attr]
-    out.update({k: (v[0], v[1], v[2]) for k, v in scoped.items()})  # type: ignore[misc]
+                    miss.append(f"{host} {name}")
+        out[f"{source} site-scoped names"] = (hit, n, miss)
     return out
 
 

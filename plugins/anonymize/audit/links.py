@@ -127,9 +127,9 @@ def _table() -> _Table:
         unless.update({n.lower(): re.compile(rx) for n, rx in g.get("unless_url", {}).items()})
         exempt.update(g.get("exempt_hosts", []))
     scoped: dict[str, set[str]] = {}
-    for s in list(lists.get("scoped", [])) + list(ours.get("scoped", [])):
-        for h in s["hosts"]:
-            scoped.setdefault(h.lower(), set()).update(n.lower() for n in s["params"] if n.lower() not in never)
+    for hosts in lists.get("scoped", {}).values():
+        for h, params in hosts.items():
+            scoped.setdefault(h.lower(), set()).update(n.lower() for n in params if n.lower() not in never)
     keep = []
     for k in ours.get("keep", []):
         text = k.get("pattern") or _host_regex(k["hosts"], k.get("path", ""))

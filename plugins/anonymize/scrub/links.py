@@ -201,9 +201,9 @@ def rules() -> Rules:
             unless[n.lower()] = re.compile(rx)
         exempt.update(g.get("exempt_hosts", []))
     scoped: dict[str, set[str]] = {}
-    for s in list(lists.get("scoped", [])) + list(ours.get("scoped", [])):
-        for host in s["hosts"]:
-            scoped.setdefault(host.lower(), set()).update(n.lower() for n in s["params"])
+    for hosts in lists.get("scoped", {}).values():
+        for host, params in hosts.items():
+            scoped.setdefault(host.lower(), set()).update(n.lower() for n in params)
     keep = []
     for k in ours.get("keep", []):
         pattern = k.get("pattern") or host_pattern(k["hosts"], k.get("path", ""))

@@ -159,7 +159,17 @@ def convert_clearurls(data: dict[str, Any]) -> list[dict[str, Any]]:
     return providers
 
 
-def convert_adguard(rules: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+Scoped = dict[str, list[str]]  # host (and its sub-domains) -> names removed there
+
+
+def _merged(pairs) -> Scoped:
+    by_host: dict[str, set[str]] = {}
+    for host, names in pairs:
+        by_host.setdefault(host, set()).update(names)
+    return {h: sorted(n) for h, n in sorted(by_host.items())}
+
+
+def convert_adguard(rules: list[dict[str, Any]]) -> tuple[dict[str, Any], Scoped]:
     """Names AdGuard removes on every site (with the hosts each is kept on), and names it removes on one
     site (rules `||host^`; rules for a path, a pattern or links from some sites are not taken)."""
     names: dict[str, set[str]] = {}
@@ -177,22 +187,19 @@ def convert_adguard(rules: list[dict[str, Any]]) -> tuple[dict[str, Any], list[d
         for name in transform["removeParams"]:
             names.setdefault(name, set()).update(cond.get("excludedRequestDomains", []))
     glob = {"names": sorted(names), "except_hosts": {n: sorted(h) for n, h in sorted(names.items()) if h}}
-    scoped = [{"source": "adguard", "name": h, "hosts": [h], "params": sorted(p)} for h, p in sorted(by_host.items())]
-    return glob, scoped
+    return glob, _merged(by_host.items())
 
 
-def convert_firefox(data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def convert_firefox(data: dict[str, Any]) -> tuple[dict[str, Any], Scoped]:
     glob: set[str] = set()
     scoped = []
-    for name, entry in data.items():
+    for entry in data.values():
         sites = entry.get("topLevelSites", [])
         if "*" in sites:
             glob.update(entry["queryParams"])
         else:
-            hosts = sorted({s.removeprefix("www.") for s in sites})
-            scoped.append({"source": "firefox", "name": name, "hosts": hosts,
-                           "params": sorted(set(entry["queryParams"]))})
-    return {"names": sorted(glob)}, scoped
+            scoped += [(site.removeprefix("www."), entry["queryParams"]) for site in sites]
+    return {"names": sorted(glob)}, _merged(scoped)
 
 
 def _cc_block(text: str, name: str) -> str:
@@ -202,16 +209,12 @@ def _cc_block(text: str, name: str) -> str:
     return re.sub(r"//[^\n]*", "", m.group(1))
 
 
-def convert_brave(text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def convert_brave(text: str) -> tuple[dict[str, Any], Scoped]:
     simple = re.findall(r'"([^"]+)"', _cc_block(text, "kSimpleQueryStringTrackers"))
     conditional = dict(re.findall(r'\{"([^"]+)",\s*"([^"]+)"\}', _cc_block(text, "kConditionalQueryStringTrackers")))
     scoped_table = re.findall(r'\{"([^"]+)",\s*\{([^}]*)\}\}', _cc_block(text, "kScopedQueryStringTrackers"))
     exempt = re.findall(r'"([^"]+)"', _cc_block(text, "kExemptedHostnames"))
-    by_hosts: dict[tuple[str, ...], list[str]] = {}
-    for name, hosts in scoped_table:
-        by_hosts.setdefault(tuple(re.findall(r'"([^"]+)"', hosts)), []).append(name)
-    scoped = [{"source": "brave", "name": " ".join(h), "hosts": list(h), "params": sorted(p)}
-              for h, p in by_hosts.items()]
+    scoped = _merged((host, [name]) for name, hosts in scoped_table for host in re.findall(r'"([^"]+)"', hosts))
     glob = {"names": sorted(simple), "unless_url": dict(sorted(conditional.items())), "exempt_hosts": exempt}
     return glob, scoped
 
@@ -248,15 +251,15 @@ def _table(header: str, values: dict[str, Any]) -> str:
     return out
 
 
-def render(sources: dict[str, dict[str, str]], glob: dict[str, dict[str, Any]], scoped: list[dict[str, Any]],
+def render(sources: dict[str, dict[str, str]], glob: dict[str, dict[str, Any]], scoped: dict[str, Scoped],
            providers: list[dict[str, Any]]) -> str:
     parts = [HEADER]
     for name, src in sources.items():
         parts.append(_table(f"[sources.{name}]", src))
     for name, g in glob.items():
         parts.append(_table(f"[global.{name}]", g))
-    for s in scoped:
-        parts.append(_table("[[scoped]]", s))
+    for name, hosts in scoped.items():
+        parts.append(_table(f"[scoped.{name}]", hosts))
     for p in providers:
         parts.append(_table("[[providers]]", {"source": "clearurls", **p}))
     return "\n".join(parts)
@@ -274,20 +277,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         old = tomllib.loads(args.out.read_text("utf-8")) if args.out.exists() else {}
         glob: dict[str, dict[str, Any]] = {}
-        scoped: list[dict[str, Any]] = []
-        glob["adguard"], scoped = convert_adguard(read_adguard(args.adguard))
+        scoped: dict[str, Scoped] = {}
+        glob["adguard"], scoped["adguard"] = convert_adguard(read_adguard(args.adguard))
         for name, path, convert in (("firefox", args.firefox, lambda b: convert_firefox(json.loads(b))),
                                     ("brave", args.brave, lambda b: convert_brave(b.decode("utf-8")))):
             if path is not None:
                 g, s = convert(_checked(name, path.read_bytes(), str(path)))
             elif name in old.get("global", {}):
-                g, s = old["global"][name], [x for x in old.get("scoped", []) if x.get("source") == name]
+                g, s = old["global"][name], old.get("scoped", {}).get(name, {})
                 if old["sources"][name]["sha256"] != SOURCES[name]["sha256"]:
                     raise ConvertError(f"{args.out}: {name} was made from another version: pass --{name} FILE")
             else:
                 raise ConvertError(f"{args.out}: no {name} section yet: pass --{name} FILE (a local copy)")
             glob[name] = g
-            scoped += s
+            scoped[name] = s
         providers = convert_clearurls(read_clearurls(args.clearurls))
     except (ConvertError, OSError, ValueError) as exc:
         if args.debug:
