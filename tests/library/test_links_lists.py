@@ -286,3 +286,6 @@ def test_the_audit_passes_what_the_scrubber_made_of_every_generated_link(clearur
     caught = sum(1 for url, out in GENERATED if out != url and check_link(url))
     changed = sum(1 for url, out in GENERATED if out != url)
     assert caught / changed >= 0.95, (caught, changed)
+    again = [(out, clean_url(out)) for _url, out in GENERATED if out]
+    again = [(out, res) for out, res in again if res[0] != out or any(not c.finding for c in res[1])]
+    assert again == [], "a cleaned link is clean: a second pass changes nothing (a private document stays a finding)"
