@@ -213,6 +213,23 @@ def stored_for(upright: Image.Image, orientation: int) -> Image.Image:
     return upright if orientation == 1 else upright.transpose(STORED[orientation])
 
 
+def gps_needles() -> list[bytes]:
+    """The planted GPS positions as EXIF stores them (each coordinate's three rationals, either byte order),
+    read back from the EXIF Pillow writes, so the needles are the bytes a file really carries."""
+    import struct
+
+    needles = []
+    for exif in (phone_exif(), second_exif()):
+        written = Image.Exif()
+        written.load(exif.tobytes())
+        gps = written.get_ifd(0x8825)
+        for tag in (2, 4):
+            for endian in "<>":
+                needles.append(b"".join(struct.pack(endian + "II", int(r.numerator), int(r.denominator))
+                                        for r in gps[tag]))
+    return needles
+
+
 def second_exif() -> Image.Exif:
     """EXIF of the second lens of a stereo camera: another make, model, serial, owner, time and position."""
     exif = Image.Exif()
@@ -261,6 +278,11 @@ def _mpf(entries: list[tuple[int, int, int]], index: bool = True) -> bytes:
 def multi_picture_jpeg(first: Image.Image | None = None, orientation: int = 1) -> bytes:
     """A stereo camera's .mpo / a phone's multi-picture .jpg: the first picture carries the MPF index, the second
     is appended after its end with its own full EXIF (another make, model, serial, owner, time and position)."""
+    return b"".join(multi_picture_parts(first, orientation))
+
+
+def multi_picture_parts(first: Image.Image | None = None, orientation: int = 1) -> tuple[bytes, bytes]:
+    """(the first picture, everything after its end) of `multi_picture_jpeg`."""
     first = first or quadrants(64, 48)
     a = _jpeg(first, phone_exif(orientation), quality=92)
     second = _jpeg(corridor(64, 48), second_exif(), quality=92)
@@ -270,7 +292,7 @@ def multi_picture_jpeg(first: Image.Image | None = None, orientation: int = 1) -
     base = at + 8  # MPF offsets count from the TIFF header inside the segment
     size_a = len(a) + len(placeholder)
     index = _mpf([(0x20030000, size_a, 0), (0x00020002, len(b), size_a - base)])
-    return a[:at] + index + a[at:] + b
+    return a[:at] + index + a[at:], b
 
 
 def pillow_mpo(orientation: int = 1) -> bytes:
