@@ -233,3 +233,26 @@ def test_build_publishes_only_the_first_picture(content_copy, tmp_path):
     assert "stereo" not in page and "agency" not in page
     report = json.dumps(result.report)
     assert "after the picture's end" in report and "AFCP" in report
+
+
+@pytest.mark.parametrize("size", [1000, 70_000, (1 << 20) - 1, (1 << 20) + 1, 3 << 20])
+def test_scan_end_finds_the_first_marker_whatever_the_scan_size(size):
+    """Large scans are searched with numpy a window at a time, small ones with a regular expression: both find the
+    first 0xFF that is neither stuffing nor a restart, also across a window's edge."""
+    import random
+    import re
+
+    from anonymize.scrub.images.jpeg import scan_end
+
+    rng = random.Random(size)
+    scan = rng.randbytes(size).replace(b"\xff", b"\xff\x00")
+    for at in {0, 5, size // 2, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, len(scan) - 2}:
+        if at > len(scan) - 2:
+            continue
+        data = bytearray(scan)
+        data[at:at + 2] = b"\xff\xd9"
+        if at >= 6:
+            data[at // 3:at // 3 + 2] = b"\xff\xd3"  # a restart marker before it is part of the scan
+        expected = re.search(rb"\xff[^\x00\xd0-\xd7]", bytes(data)).start()
+        assert scan_end(bytes(data), 0) == expected <= at
+    assert scan_end(scan, 0) == -1
