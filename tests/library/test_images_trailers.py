@@ -20,6 +20,8 @@ import imagegen as gen
 import pytest
 from anonymize.scrub.images import clean_bytes, clean_file, hashed_name
 from conftest import require_tool, run_build
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 # exiftool groups that describe the file itself, not who made it or where.
@@ -256,3 +258,32 @@ def test_scan_end_finds_the_first_marker_whatever_the_scan_size(size):
         expected = re.search(rb"\xff[^\x00\xd0-\xd7]", bytes(data)).start()
         assert scan_end(bytes(data), 0) == expected <= at
     assert scan_end(scan, 0) == -1
+
+
+PICTURES = {
+    "baseline jpeg": lambda: _jpeg(),
+    "progressive jpeg": lambda: _jpeg(progressive=True),
+    "png": lambda: gen.png_with_orientation("exif", 1),
+    "webp": lambda: gen.webp_with_orientation("exif", 1),
+    "gif": gen.gif_with_metadata,
+}
+_MADE: dict[str, tuple[bytes, bytes]] = {}
+
+
+def _picture(kind: str) -> tuple[bytes, bytes]:
+    if kind not in _MADE:
+        picture = PICTURES[kind]()
+        _MADE[kind] = (picture, clean_bytes(picture).data)
+    return _MADE[kind]
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=st.sampled_from(sorted(PICTURES)), tail=st.binary(min_size=1, max_size=3000),
+       marked=st.sampled_from([b"", b"\xff\xd8\xff\xe1", b"\xff\xd9", b"AXS!", b"IEND", b"\x3b", b"RIFF"]))
+def test_whatever_follows_a_picture_is_never_published(kind, tail, marked):
+    """Property: for any bytes after a picture's end (random, or starting with what looks like another picture,
+    an end marker or a trailer), the published file is the picture's clean form, and the report says so."""
+    picture, clean = _picture(kind)
+    cleaned = clean_bytes(picture + marked + tail)
+    assert cleaned.data == clean
+    assert any(r.startswith(f"{len(marked) + len(tail):,} bytes after the picture's end") for r in cleaned.removed)
