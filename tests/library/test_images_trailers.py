@@ -212,29 +212,40 @@ def test_a_jpeg_without_its_end_marker_is_refused():
         clean_bytes(data[:-2])
 
 
-def test_build_publishes_only_the_first_picture(content_copy, tmp_path):
-    """End to end: an essay showing a multi-picture photo saved as .jpg and another as .mpo, and a photo with an
-    AFCP trailer; the built site carries none of the planted values and its audit passes."""
+def test_build_publishes_only_the_first_picture_and_turns_what_is_tagged(content_copy, tmp_path):
+    """End to end: an essay showing a multi-picture photo saved as .jpg and another as .mpo, a photo with an
+    AFCP trailer, a PNG turned by a raw-profile text chunk and a HEIC turned by EXIF alone. The built site carries
+    none of the planted values, every picture is upright, and the build (with its audit) passes."""
     images = content_copy / "images"
     (images / "stereo.jpg").write_bytes(gen.multi_picture_jpeg())
     (images / "stereo2.mpo").write_bytes(gen.pillow_mpo(6))
     (images / "agency.jpg").write_bytes(gen.jpeg_with_afcp(progressive=True))
+    (images / "scan.png").write_bytes(gen.png_with_orientation("raw-text", 6))
+    (images / "phone.heic").write_bytes(gen.heic_with_orientation("exif", 6))
     essay = content_copy / "essays" / "the-photograph-in-the-corridor.md"
-    essay.write_text(essay.read_text("utf-8") + "\n![Two views]({static}/images/stereo.jpg)\n\n"
-                     "![Turned]({static}/images/stereo2.mpo)\n\n![Agency]({static}/images/agency.jpg)\n", "utf-8")
+    essay.write_text(essay.read_text("utf-8") + "".join(
+        f"\n![Picture {i}]({{static}}/images/{name})\n" for i, name in
+        enumerate(["stereo.jpg", "stereo2.mpo", "agency.jpg", "scan.png", "phone.heic"])), "utf-8")
     out = tmp_path / "out"
     result = run_build(content_copy, out)
     assert result.returncode == 0, result.log
     published = sorted((out / "images").iterdir())
-    assert len(published) == 4 and all(p.suffix == ".jpg" for p in published)
+    assert sorted(p.suffix for p in published) == [".jpg"] * 5 + [".png"]
+    upright = gen.quadrants(64, 48).convert("RGBA").tobytes()
     for path in published:
         data = path.read_bytes()
-        assert data.endswith(b"\xff\xd9") and data.count(b"\xff\xd8\xff") == 1, path.name
         assert planted_in(data) == [], path.name
+        if path.suffix == ".png":
+            assert _pixels(data) == upright
+            continue
+        assert data.endswith(b"\xff\xd9") and data.count(b"\xff\xd8\xff") == 1, path.name
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.size in ((64, 48), (960, 640)), (path.name, im.size)  # the sample essay's corridor photo
     page = (out / "essays" / "the-photograph-in-the-corridor" / "index.html").read_text("utf-8")
-    assert "stereo" not in page and "agency" not in page
+    assert not any(name in page for name in ("stereo", "agency", "scan.png", "phone.heic"))
     report = json.dumps(result.report)
     assert "after the picture's end" in report and "AFCP" in report
+    assert "Raw profile type exif" in report and "no HEIF rotation box" in report
 
 
 @pytest.mark.parametrize("size", [1000, 70_000, (1 << 20) - 1, (1 << 20) + 1, 3 << 20])
