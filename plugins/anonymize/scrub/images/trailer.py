@@ -21,8 +21,11 @@ SIGNATURES: tuple[tuple[str, bytes, str], ...] = (
     ("a Canon VRD trailer", b"CANON OPTIONAL DATA\x00", "in"),
     ("a FotoStation trailer", b"\xa1\xb2\xc3\xd4", "end"),
     ("a Photo Mechanic trailer", b"cbipcbbl", "end"),
+    ("a Samsung motion photo", b"MotionPhoto_Data", "in"),
     ("HTML", b"<html", "in"),
+    ("HTML", b"<HTML", "in"),
     ("HTML", b"<!DOCTYPE", "in"),
+    ("HTML", b"<!doctype", "in"),
     ("XMP", b"<x:xmpmeta", "in"),
 )
 MAX_SCAN = 64 << 20  # signatures are looked for in the first 64 MB of a tail (it is dropped whole either way)
@@ -36,8 +39,8 @@ def describe(tail: bytes | memoryview) -> str:
     pictures = tail.count(b"\xff\xd8\xff")
     if pictures:
         kinds.append("a JPEG picture" if pictures == 1 else f"{pictures} JPEG pictures")
-    if tail[4:8] == b"ftyp" or b"ftypmp4" in tail or b"ftypisom" in tail:
-        kinds.append("a video (motion photo)")
+    if tail[4:8] == b"ftyp" or b"ftypmp4" in tail or b"ftypisom" in tail or b"ftypiso" in tail:
+        kinds.append("a motion-photo video")
     for name, mark, where in SIGNATURES:
         hit = (tail.startswith(mark) if where == "start" else tail.endswith(mark) if where == "end"
                else mark in tail)
@@ -45,4 +48,4 @@ def describe(tail: bytes | memoryview) -> str:
             kinds.append(name)
     if not kinds:
         kinds.append("padding" if not tail.strip(b"\x00\xff") else "unidentified data")
-    return f"{size:,} bytes after the picture's end ({', '.join(kinds)})"
+    return f"{size:,} byte{'s' if size != 1 else ''} after the picture's end ({', '.join(kinds)})"
