@@ -248,10 +248,11 @@ def test_build_publishes_only_the_first_picture_and_turns_what_is_tagged(content
     assert "Raw profile type exif" in report and "no HEIF rotation box" in report
 
 
+@pytest.mark.parametrize("vectorised", [False, True])
 @pytest.mark.parametrize("size", [1000, 70_000, (1 << 20) - 1, (1 << 20) + 1, 3 << 20])
-def test_scan_end_finds_the_first_marker_whatever_the_scan_size(size):
-    """Large scans are searched with numpy a window at a time, small ones with a regular expression: both find the
-    first 0xFF that is neither stuffing nor a restart, also across a window's edge."""
+def test_scan_end_finds_the_first_marker_whatever_the_scan_size(size, vectorised):
+    """A scan is searched with a regular expression, or with numpy a window at a time when numpy is loaded: both
+    find the first 0xFF that is neither stuffing nor a restart, also across a window's edge."""
     import random
     import re
 
@@ -267,8 +268,8 @@ def test_scan_end_finds_the_first_marker_whatever_the_scan_size(size):
         if at >= 6:
             data[at // 3:at // 3 + 2] = b"\xff\xd3"  # a restart marker before it is part of the scan
         expected = re.search(rb"\xff[^\x00\xd0-\xd7]", bytes(data)).start()
-        assert scan_end(bytes(data), 0) == expected <= at
-    assert scan_end(scan, 0) == -1
+        assert scan_end(bytes(data), 0, vectorised) == expected <= at
+    assert scan_end(scan, 0, vectorised) == -1
 
 
 PICTURES = {
