@@ -151,8 +151,8 @@ def _upright(clean: bytes, turn: int, source: str, removed: list[str], ihdr: byt
     buf = io.BytesIO()
     turned.save(buf, "PNG", **({"transparency": transparency} if transparency is not None else {}))
     fresh = buf.getvalue()
-    carried = {kind: clean[start + 8:end - 4] for kind, start, end in chunks(clean) if kind in COLOUR + (b"pHYs",
-                                                                                                         b"bKGD")}
+    moved = (*COLOUR, b"pHYs", b"bKGD")
+    carried = {kind: clean[start + 8:end - 4] for kind, start, end in chunks(clean) if kind in moved}
     out = bytearray(SIGNATURE)
     before_idat = b""
     if b"pHYs" in carried:
@@ -163,7 +163,7 @@ def _upright(clean: bytes, turn: int, source: str, removed: list[str], ihdr: byt
     if b"bKGD" in carried and not palette:  # a palette index might not survive the new palette
         before_idat += chunk(b"bKGD", carried[b"bKGD"])
     for kind, start, end in chunks(fresh):
-        if kind not in KEEP or kind in COLOUR or kind in (b"pHYs", b"bKGD"):
+        if kind not in KEEP or kind in moved:
             continue
         if kind == b"IDAT" and before_idat:
             out += before_idat
