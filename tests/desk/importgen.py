@@ -156,7 +156,8 @@ def wordpress_export(folder: Path) -> Export:
         f'twitter.com/intent/tweet?text=Sleep&via={HANDLE}">Click to tweet</a></span>\n\n'
         f'[contact-form-7 id="42" title="Write to {AUTHOR["display"]}"]\n\n'
         f'<img src="{missing}" alt="A missing photo" />\n\n'
-        "Read <a href=\"https://www.who.int/?utm_source=newsletter&utm_medium=email\">the guidance</a>.")
+        "Read <a href=\"https://www.who.int/?utm_source=newsletter&utm_medium=email\">the guidance</a>.\n\n"
+        f'As I wrote <a href="{SITE_URL}/2023/11/first-night/">last year</a>, nobody warns you.')
     gutenberg = (
         "<!-- wp:paragraph -->\n<p>The block editor keeps its own paragraphs.</p>\n<!-- /wp:paragraph -->\n\n"
         f'<!-- wp:image {{"id":902,"sizeSlug":"large"}} -->\n<figure class="wp-block-image size-large">'

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from anonymize.desk.importers.core import ExportError, Post
+from anonymize.desk.importers.core import ExportError, Post, own_address
 from anonymize.desk.importers.xmlstream import local, stream
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -95,5 +95,6 @@ class Reader:
         if kind not in ("post", "page"):
             self.dropped[DROPPED.get(kind, "other entries")] += 1
             return None
+        own = tuple(a for a in (own_address(base),) if a)
         return Post(guid=guid or f"entry-{n}", title=title, html=content, kind=kind, status=status,
-                    tags=labels, base_url=base, where=f"entry {n}")
+                    tags=labels, base_url=base, own=own, where=f"entry {n}")

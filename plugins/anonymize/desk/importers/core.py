@@ -75,6 +75,7 @@ class Post:
     tags: list[str] = field(default_factory=list)
     summary: str = ""
     base_url: str = ""  # where the old site lived, to read root-relative image addresses
+    own: tuple[str, ...] = ()  # the old site's own addresses (host, or host/path prefix): links there are unlinked
     where: str = ""  # its place in the export, for error messages ("item 12")
 
 
@@ -165,7 +166,7 @@ def run(desk, reader: Reader, export: Path, media_dir: Path | None = None, draft
 def submission(post: Post, fmt: str, media, folder: Path, day: date, result: Result) -> tuple[str, dict, list[str]]:
     """The files of one submission, made by the desk's `clean()` exactly as intake makes them."""
     from anonymize.desk.clean import clean
-    from anonymize.desk.importers.media import localise
+    from anonymize.desk.importers.media import localise, unlink_own
 
     sid = new_id()
     if folder.exists():
@@ -173,6 +174,7 @@ def submission(post: Post, fmt: str, media, folder: Path, day: date, result: Res
     folder.mkdir(parents=True)
     notes: list[str] = []
     html, images = localise(post.html, media, folder, post.base_url, notes)
+    html = unlink_own(html, post.own, notes, media.tally)
     header: dict[str, str] = {}
     if post.category.strip():
         header["category"] = one_line(post.category)
@@ -202,6 +204,15 @@ def submission(post: Post, fmt: str, media, folder: Path, day: date, result: Res
     for name, data in cleaned.images.items():
         files[f"{source}/{name}"] = data
     return sid, files, notes
+
+
+def own_address(url: str) -> str:
+    """`host/path` of a site's address, as `media.unlink_own` compares it ("" when there is none)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    return (host + parts.path.rstrip("/")).lower() if host else ""
 
 
 def one_line(value: str) -> str:

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 from anonymize.scrub.images import ImageError, clean_bytes
 
 SIZE_SUFFIX = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{10,13})(?=\.[A-Za-z0-9]+$)")
+MISSING_HOST = "image-missing-from-import.invalid"  # RFC 2606: a name that never resolves
 IMAGE_EXT = {".jpg", ".jpeg", ".jpe", ".png", ".gif", ".webp", ".heic", ".heif"}
 
 
@@ -96,7 +97,7 @@ def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[s
     if "<img" not in html.lower():
         return html, 0
     soup = BeautifulSoup(html, "html.parser")
-    placed = 0
+    placed = missing = 0
     for picture in soup.find_all("picture"):  # <source> sets are remote; the <img> inside is the picture
         inner = picture.find("img")
         picture.replace_with(inner.extract()) if inner is not None else picture.decompose()
@@ -107,12 +108,12 @@ def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[s
         url = urljoin(base_url, src) if base_url and src else src
         path = media.find(url) if src and not src.lower().startswith("data:") else None
         cleaned = None
+        problem = "not found in --media"
         if path is not None:
             try:
                 cleaned = clean_bytes(path.read_bytes())
             except (ImageError, OSError) as exc:
-                media.tally["images the scrubbers refuse (left as links, a finding)"] += 1
-                notes.append(f"image cannot be cleaned ({exc}): {label(url)}")
+                problem = f"cannot be cleaned ({exc})"
         anchor = img.find_parent("a")
         wrapper = anchor if anchor is not None and _is_media_link(anchor.get("href", "")) else None
         alt = " ".join((img.get("alt") or "").split())
@@ -129,13 +130,38 @@ def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[s
             img.decompose()
             media.tally["images without a usable address (removed)"] += 1
             continue
-        if path is None:
-            media.tally["images not in --media (left as links, a finding)"] += 1
-            notes.append(f"image not found in --media: {label(url)}")
-        link = soup.new_tag("a", href=url if url.startswith(("http://", "https://")) else src)
-        link.string = alt or "image"
+        missing += 1
+        media.tally["images not in --media or refused (a finding: a placeholder link)"] += 1
+        notes.append(f"image {missing} {problem}: {label(url)} (placeholder {MISSING_HOST}/{missing})")
+        # The old address names the old site (often the writer's own name) and the file (often the minute the
+        # photo was taken); neither goes into git. The placeholder's address is a URL finding in `invoke review`
+        # (so the publish gate holds the essay until the editor deals with it) that can never load anything.
+        link = soup.new_tag("a", href=f"https://{MISSING_HOST}/{missing}")
+        link.string = f"image not imported: {alt}" if alt else "image not imported"
         (wrapper or img).replace_with(link)
     return str(soup), placed
+
+
+def unlink_own(html: str, own: tuple[str, ...], notes: list[str], tally: Counter) -> str:
+    """Links to the old site itself (its host, or a profile path such as medium.com/@name) keep their text only.
+
+    The old site's address is usually the writer's name; an anonymous essay cannot point at it.
+    """
+    if not own or "<a" not in html.lower():
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    count = 0
+    for a in soup.find_all("a", href=True):
+        href = a["href"].strip()
+        parts = urlsplit(href if "://" in href else "https://" + href.lstrip("/"))
+        where = ((parts.hostname or "").removeprefix("www.") + parts.path).lower()
+        if any(where == o or where.startswith(o.rstrip("/") + "/") for o in own):
+            count += 1
+            a.unwrap()
+    if count:
+        tally["links to the old site (text kept, link removed)"] += count
+        notes.append(f"{count} link(s) to the old site kept as text only; link the new essays after accepting")
+    return str(soup)
 
 
 def _is_media_link(href: str) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from bs4 import BeautifulSoup
 
 from anonymize.desk.importers.archive import open_zip, read_text
-from anonymize.desk.importers.core import ExportError, Post
+from anonymize.desk.importers.core import ExportError, Post, own_address
 
 POST = re.compile(r"^posts/[^/]+\.html?$", re.I)
 DRAFT = re.compile(r"(^draft_|--DRAFT(?:-[0-9a-f]+)?$)", re.I)
@@ -63,6 +63,8 @@ class Reader:
         body = soup.find("section", attrs={"data-field": "body"}) or soup.find(class_="e-content")
         published = soup.find("time", class_="dt-published")
         footer = soup.find("footer")
+        author = soup.find("a", class_="p-author")
+        own = tuple(a for a in (own_address(author.get("href", "")) if author else "",) if a)
         if footer is not None:
             self.dropped["post footers (author, profile, time, canonical link)"] += 1
         status = "draft" if DRAFT.search(stem) or published is None else "publish"
@@ -86,4 +88,4 @@ class Reader:
         m = HEX_ID.search(stem)
         guid = m.group(1) if m else stem
         return Post(guid=guid, title=title, html=body.decode_contents(), status=status, summary=subtitle,
-                    where=name)
+                    own=own, where=name)

@@ -20,7 +20,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from anonymize.desk.importers.archive import open_zip, read_text
-from anonymize.desk.importers.core import ExportError, Post
+from anonymize.desk.importers.core import ExportError, Post, own_address
 
 REQUIRED = ("post_id", "title")
 DROP_CLASSES = ("subscription-widget-wrap", "subscription-widget-wrap-editor", "subscription-widget",
@@ -38,6 +38,7 @@ class Reader:
         self.markup: Counter = Counter()
         self.rows: list[dict[str, str]] = []
         self.bodies: dict[str, str] = {}
+        self.own: set[str] = set()  # the publication's address, learnt from its own subscribe and share buttons
 
     def scan(self, progress: Callable[[str, int, int], None]) -> int:
         progress("check", 0, 1)
@@ -55,7 +56,8 @@ class Reader:
             try:
                 for row in reader:
                     if None in row or any(v is None for v in row.values()):
-                        raise ExportError(f"{self.path}: posts.csv line {reader.line_num}: {len(row)} fields where "
+                        fields = sum(v is not None for k, v in row.items() if k is not None) + len(row.get(None, []))
+                        raise ExportError(f"{self.path}: posts.csv line {reader.line_num}: {fields} fields where "
                                           f"the header has {len(reader.fieldnames)}; export it again")
                     self.rows.append({k: (v or "") for k, v in row.items()})
             except csv.Error as exc:
@@ -99,11 +101,15 @@ class Reader:
         html = self._body(read_text(archive, self.path, name))
         return Post(guid=row["post_id"].strip(), title=row.get("title", ""), html=html,
                     kind="page" if kind == "page" else "post", status="publish" if published else "draft",
-                    summary=row.get("subtitle", ""), where=f"posts.csv line {line}")
+                    summary=row.get("subtitle", ""), own=tuple(sorted(self.own)), where=f"posts.csv line {line}")
 
     def _body(self, html: str) -> str:
         soup = BeautifulSoup(html, "html.parser")
         for el in soup.find_all(class_=list(DROP_CLASSES)):
+            for a in el.find_all("a", href=True):
+                host = own_address(a["href"]).split("/", 1)[0]
+                if host.endswith(".substack.com"):
+                    self.own.add(host)
             if el.parent is not None:
                 self.markup["subscribe, share and paywall boxes"] += 1
                 el.decompose()

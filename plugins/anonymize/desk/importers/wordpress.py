@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from anonymize.desk.importers.core import ExportError, Post
+from anonymize.desk.importers.core import ExportError, Post, own_address
 from anonymize.desk.importers.media import SIZE_SUFFIX
 from anonymize.desk.importers.wordpress_markup import Context, to_html
 from anonymize.desk.importers.xmlstream import local, stream
@@ -55,6 +55,7 @@ class Reader:
         self.used: set[int] = set()
         self.by_stem: dict[str, int] = {}  # attachment URL without size suffix and extension -> id
         self.base_url = ""
+        self.own: set[str] = set()
         self.items = 0
 
     def scan(self, progress: Callable[[str, int, int], None]) -> int:
@@ -74,8 +75,10 @@ class Reader:
             name = _name(elem.tag)
             if depth == 2 and name == "wp:wxr_version":
                 seen_wxr = True
-            elif depth == 2 and name in ("wp:base_site_url", "wp:base_blog_url", "link") and not self.base_url:
-                self.base_url = (elem.text or "").strip()
+            elif depth == 2 and name in ("wp:base_site_url", "wp:base_blog_url", "link"):
+                self.base_url = self.base_url or (elem.text or "").strip()
+                if own_address(elem.text or ""):
+                    self.own.add(own_address(elem.text or ""))
             elif depth == 2 and name == "item":
                 self.items += 1
                 fields = {_name(c.tag): (c.text or "") for c in elem}
@@ -175,7 +178,8 @@ class Reader:
         guid = fields.get("guid", "").strip() or f"{self.base_url}?p={pid}"
         return Post(guid=guid, title=html.unescape(fields.get("title", "")), html=body,
                     kind=kind, status=status, category=real[0] if real else "", tags=real[1:] + tags,
-                    summary=excerpt, base_url=self.base_url, where=f"item {n} (post id {pid})")
+                    summary=excerpt, base_url=self.base_url, own=tuple(sorted(self.own)),
+                    where=f"item {n} (post id {pid})")
 
 
 IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)""", re.I)
