@@ -27,7 +27,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -169,9 +168,9 @@ def submission(post: Post, fmt: str, media, folder: Path, day: date, result: Res
     from anonymize.desk.importers.media import localise, unlink_own
 
     sid = new_id()
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():  # the last post's images (a rmtree per post cost more than its scrubbing)
+        old.unlink()
     notes: list[str] = []
     html, images = localise(post.html, media, folder, post.base_url, notes)
     html = unlink_own(html, post.own, notes, media.tally)
