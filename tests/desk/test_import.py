@@ -141,7 +141,9 @@ def test_wordpress_specifics(tmp_path):
         "1 link(s) to the old site kept as text only; link the new essays after accepting"]
     assert "As I wrote last year, nobody warns you." in night and "not-in-the-copy" not in every_object(repo)
     # the unused attachment's file is not kept: three images from --media, the unused one is not among them
-    assert result.markup["images taken from --media (cleaned)"] == 3
+    scheduled = stored(repo, by_title["Scheduled for Friday"].sid)
+    assert len(re.findall(r"!\[\]\([0-9a-f]{20}\.(?:jpg|png)\)", scheduled)) == 2  # the gallery's two attachments
+    assert result.markup["images taken from --media (cleaned)"] == 5
     assert result.dropped["attachments no post shows (file not kept)"] == 1
     assert result.dropped["comments (name, e-mail, IP, time)"] == 2 and result.dropped["pingbacks"] == 1
     assert result.dropped["author records (login, name, e-mail)"] == 1
@@ -315,3 +317,53 @@ def test_invoke_import_then_accept_build_and_audit(site_repo, tmp_path):
     site_text = "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*") if p.suffix in (".html", ".xml"))
     assert not [v for v in ig.PLANTED if v.lower() in site_text.lower()]
     assert planted_in(repo) == before
+
+
+def test_the_stream_holds_one_chunk_at_a_time_and_progress_is_reported(tmp_path):
+    from collections import Counter
+
+    from anonymize.desk.importers.xmlstream import CHUNK, stream
+
+    path = tmp_path / "many.xml"
+    path.write_bytes(ig.wxr([ig.item(i, f"Post {i}", "<p>Text\x0b with a control character.</p>")
+                             for i in range(1, 3001)]))
+    tally: Counter = Counter()
+    widest = 0
+    channel = None
+    for event, elem, depth in stream(path, 2, tally, "WordPress export"):
+        if event == "start" and depth == 1:
+            channel = elem
+        if event == "end" and depth == 2 and channel is not None:
+            widest = max(widest, len(channel))
+    item_bytes = path.stat().st_size / 3000
+    assert widest <= 12 + 2 * CHUNK / item_bytes < 300  # never the 3,000 items: what one chunk holds, released
+    assert tally["control characters invalid in XML (removed)"] == 3000
+    small = tmp_path / "small.xml"
+    small.write_bytes(ig.wxr([ig.item(i, f"Post {i}", "<p>Text\x0b here.</p>") for i in range(1, 21)]))
+    repo = new_repo(tmp_path / "repo")
+    seen = []
+    result = import_export(Desk(repo), "wordpress", small, progress=lambda stage, done, total: seen.append(
+        (stage, done, total)))
+    assert len(result.imported) == 20
+    imports = [s for s in seen if s[0] == "import"]
+    assert imports[-1] == ("import", 20, 20) and [d for _, d, _ in imports] == list(range(1, 21))
+    assert any(s[0] == "check" for s in seen)
+    assert "\x0b" not in stored(repo, result.imported[0].sid)
+
+
+def test_media_is_found_inside_the_folder_only(tmp_path):
+    from anonymize.desk.importers.media import Media
+
+    media = tmp_path / "uploads"
+    (media / "2024" / "03").mkdir(parents=True)
+    (media / "2024" / "03" / "ward.jpg").write_bytes(b"x")
+    (tmp_path / "secret.jpg").write_bytes(b"x")
+    (media / "2024" / "03" / "link.jpg").symlink_to(tmp_path / "secret.jpg")
+    found = Media(media)
+    site = "https://blog.example/wp-content/uploads"
+    assert found.find(f"{site}/2024/03/ward-1024x768.jpg") == (media / "2024/03/ward.jpg").resolve()
+    assert found.find(f"{site}/2024/03/ward-scaled.jpg") == (media / "2024/03/ward.jpg").resolve()
+    assert found.find("https://cdn.example/img/b/R29v/s320/ward.jpg") == (media / "2024/03/ward.jpg").resolve()
+    assert found.find(f"{site}/../../secret.jpg") is None
+    assert found.find(f"{site}/2024/03/link.jpg") is None  # a link out of the folder is not followed
+    assert Media(None).find(f"{site}/2024/03/ward.jpg") is None

@@ -68,26 +68,31 @@ def report_lines(result: Result) -> list[str]:
 
 
 class RichProgress:
-    """Progress on the terminal (stderr), with rich, which Pelican already brings."""
+    """Progress bars on a terminal (stderr), with rich, which Pelican already brings; nothing in a pipe or a log."""
 
-    LABELS = {"check": "checking the export", "import": "importing posts"}
+    LABELS = {"check": "Checking the export", "import": "Importing posts"}
 
     def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        console = Console(file=sys.stderr)
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
+                                 TimeElapsedColumn(), console=console, transient=True) if console.is_terminal else None
         self.tasks: dict[str, int] = {}
 
     def __enter__(self) -> RichProgress:
-        self.progress.start()
+        if self.progress is not None:
+            self.progress.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.progress.stop()
+        if self.progress is not None:
+            self.progress.stop()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:
+            return
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(self.LABELS.get(stage, stage), total=total or None)
         self.progress.update(self.tasks[stage], completed=done, total=total or None)

@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Protocol
 
 from anonymize.desk import gitdesk
+from anonymize.desk.clean import clean
 from anonymize.desk.formats import Draft, IntakeError
+from anonymize.desk.importers.media import Media, localise, unlink_own
 from anonymize.desk.review import BRANCH_PREFIX
 from anonymize.desk.submission import new_id, render
 
@@ -67,7 +69,7 @@ class Post:
 
     guid: str  # the source's own identifier; only its keyed hash is kept
     title: str
-    html: str
+    html: str | Callable[[], str]  # or a function making it, called only if the post is imported
     kind: str = "post"  # post | page
     status: str = "publish"  # publish | future | draft | pending | private | password | trash
     category: str = ""
@@ -115,8 +117,6 @@ class Result:
 def run(desk, reader: Reader, export: Path, media_dir: Path | None = None, drafts: bool = False,
         progress: Callable[[str, int, int], None] | None = None) -> Result:
     """Import every post of `reader` as a submission; all branches and the record appear together or not at all."""
-    from anonymize.desk.importers.media import Media
-
     progress = progress or (lambda stage, done, total: None)
     if media_dir is not None and not media_dir.is_dir():
         raise ExportError(f"{media_dir}: not a folder (--media is a copy of the site's uploads folder)")
@@ -164,15 +164,12 @@ def run(desk, reader: Reader, export: Path, media_dir: Path | None = None, draft
 
 def submission(post: Post, fmt: str, media, folder: Path, day: date, result: Result) -> tuple[str, dict, list[str]]:
     """The files of one submission, made by the desk's `clean()` exactly as intake makes them."""
-    from anonymize.desk.clean import clean
-    from anonymize.desk.importers.media import localise, unlink_own
-
     sid = new_id()
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():  # the last post's images (a rmtree per post cost more than its scrubbing)
         old.unlink()
     notes: list[str] = []
-    html, images = localise(post.html, media, folder, post.base_url, notes)
+    html, images = localise(post.html() if callable(post.html) else post.html, media, folder, post.base_url, notes)
     html = unlink_own(html, post.own, notes, media.tally)
     header: dict[str, str] = {}
     if post.category.strip():

@@ -58,7 +58,7 @@ class Media:
         for name in _variants(parts[-1]):
             matches = self._names().get(name.lower(), [])
             if len(matches) == 1:
-                return matches[0]
+                return self._inside(matches[0])
         return None
 
     def _inside(self, path: Path) -> Path | None:

@@ -162,14 +162,24 @@ class Reader:
         status = STATUS.get(fields.get("wp:status", "").strip(), "other")
         if fields.get("wp:post_password", "").strip() and status in ("publish", "future"):
             status = "password"
-        ctx = Context(self.attachments, self.children, pid, self.markup)
-        body = to_html(fields.get("content:encoded", ""), ctx)
-        if thumbnail and thumbnail in self.attachments and self.attachments[thumbnail] not in body:
-            body = f'<figure><img src="{html.escape(self.attachments[thumbnail])}" alt=""></figure>\n' + body
-        for src in IMG_SRC.findall(body):
+        content = fields.get("content:encoded", "")
+        for src in IMG_SRC.findall(content):
             aid = self.by_stem.get(_stem(src))
             if aid is not None:
                 self.used.add(aid)
+        for gallery in GALLERY.finditer(content):
+            ids = [int(i) for i in re.findall(r"\d+", gallery.group(1) or "")]
+            self.used.update(ids or [a for a, u in self.attachments.items() if u in self.children.get(pid, [])])
+        featured = self.attachments.get(thumbnail, "") if thumbnail else ""
+        if featured:
+            self.used.add(thumbnail)
+
+        def body() -> str:
+            """The post's HTML, made only when the post is imported (a re-run skips most posts)."""
+            text = to_html(content, Context(self.attachments, self.children, pid, self.markup))
+            if featured and _stem(featured) not in {_stem(s) for s in IMG_SRC.findall(text)}:
+                text = f'<figure><img src="{html.escape(featured)}" alt=""></figure>\n' + text
+            return text
         real = [c for c in categories if c.lower() not in UNCATEGORISED]
         excerpt = html.unescape(fields.get("excerpt:encoded", "")).strip()
         if excerpt and "<" in excerpt:
@@ -182,6 +192,7 @@ class Reader:
                     where=f"item {n} (post id {pid})")
 
 
+GALLERY = re.compile(r"""\[gallery\b(?:[^\]]*?\bids=["']?([\d,\s]+))?""", re.I)
 IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)""", re.I)
 
 

@@ -19,7 +19,7 @@ from anonymize.desk.importers.core import ExportError
 
 # C0 control characters other than tab, newline and carriage return; none is part of a multi-byte UTF-8 sequence.
 FORBIDDEN = bytes([*range(0, 9), 11, 12, *range(14, 32)])
-CHUNK = 1 << 20
+CHUNK = 1 << 16  # memory holds one chunk's elements and the record being handled
 
 
 def stream(path: Path, record_depth: int, tally: Counter, what: str,
