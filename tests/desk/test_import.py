@@ -249,6 +249,7 @@ def test_a_failure_midway_leaves_no_branch_no_record_no_staging(tmp_path, monkey
     assert submission_refs(repo) == []
     git_dir = Path(git(repo, "rev-parse", "--git-dir").strip())
     assert not list((repo / git_dir).glob("fast_import_crash_*"))
+    assert not list((repo / git_dir / "objects" / "pack").glob("tmp_pack_*"))
     monkeypatch.setattr(import_core, "submission", real)
     assert len(import_export(Desk(repo), "wordpress", export.path, export.media).imported) == 4
 

@@ -258,12 +258,18 @@ class Batch:
         self.marks = Path(self._tmp.name) / "marks"
         self.errors = open(Path(self._tmp.name) / "stderr", "w+b")  # noqa: SIM115 - closed in finish/abort
         self.proc: subprocess.Popen | None = None
+        self.packs_before: set[Path] = set()
         stamp = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
         self.ident = f"{_ident(name)} <{_ident(email)}> {stamp} +0000".encode()
         self.count = 0
 
+    def _git_dir(self) -> Path:
+        path = Path(gitdesk.git(self.repo, "rev-parse", "--git-dir").strip())
+        return path if path.is_absolute() else self.repo / path
+
     def _start(self) -> subprocess.Popen:
         if self.proc is None:
+            self.packs_before = set((self._git_dir() / "objects" / "pack").glob("tmp_pack_*"))
             self.proc = subprocess.Popen(
                 ["git", "fast-import", "--quiet", "--done", f"--export-marks={self.marks}"], cwd=self.repo,
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.errors)
@@ -317,9 +323,10 @@ class Batch:
         if gitdesk.head(self.repo, STAGING_REF):
             gitdesk.git(self.repo, "update-ref", "-d", STAGING_REF)
         if self.proc is not None:
-            common = Path(gitdesk.git(self.repo, "rev-parse", "--git-dir").strip())
-            crash = (common if common.is_absolute() else self.repo / common) / f"fast_import_crash_{self.proc.pid}"
-            crash.unlink(missing_ok=True)
+            git_dir = self._git_dir()
+            (git_dir / f"fast_import_crash_{self.proc.pid}").unlink(missing_ok=True)
+            for pack in set((git_dir / "objects" / "pack").glob("tmp_pack_*")) - self.packs_before:
+                pack.unlink(missing_ok=True)  # the half-written pack of the stopped import
         self._close()
 
     def _stderr(self) -> str:

@@ -89,6 +89,8 @@ class Reader:
     def _row(self, archive, row: dict[str, str], line: int) -> Post | None:
         self.dropped["post times and delivery times"] += sum(1 for k in ("post_date", "email_sent_at",
                                                                           "inbox_sent_at") if row.get(k, "").strip())
+        if row.get("podcast_url", "").strip():
+            self.dropped["podcast audio addresses (not kept)"] += 1
         kind = row.get("type", "newsletter").strip().lower() or "newsletter"
         if kind == "thread":
             self.dropped["discussion threads (readers' comments)"] += 1
