@@ -197,6 +197,8 @@ def test_bad_exports_are_refused_naming_file_and_position_and_leave_nothing(tmp_
     line = text[: text.index("</itme>")].count("\n") + 1
     with pytest.raises(ExportError, match=rf"bad.xml: line {line}, column \d+: mismatched tag"):
         import_export(desk, "wordpress", bad)
+    with pytest.raises(ExportError, match=r"3f2a.zip: line 1, column \d+: .*: not XML, so not a WordPress"):
+        import_export(desk, "wordpress", ig.medium_export(tmp_path / "mz").path)
     # other XML, a damaged zip, a broken CSV row, a missing file
     rss = tmp_path / "feed.xml"
     rss.write_text("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'></feed>", "utf-8")

@@ -28,6 +28,7 @@ def stream(path: Path, record_depth: int, tally: Counter, what: str,
     parser = ET.XMLPullParser(events=("start", "end"))
     stack: list[ET.Element] = []
     done = 0
+    started = False
     try:
         with open(path, "rb") as fh:
             while True:
@@ -42,6 +43,7 @@ def stream(path: Path, record_depth: int, tally: Counter, what: str,
                     parser.close()
                 for event, elem in parser.read_events():
                     if event == "start":
+                        started = True
                         stack.append(elem)
                         yield event, elem, len(stack) - 1
                         continue
@@ -57,8 +59,11 @@ def stream(path: Path, record_depth: int, tally: Counter, what: str,
     except ET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":", 1)[0]
-        raise ExportError(f"{path}: line {line}, column {column + 1}: {reason}: not a complete {what}; export it "
-                          f"again (nothing was imported)") from None
+        where = f"{path}: line {line}, column {column + 1}: {reason}"
+        if not started:
+            raise ExportError(f"{where}: not XML, so not a {what}; give the export file itself (nothing was "
+                              f"imported)") from None
+        raise ExportError(f"{where}: not a complete {what}; export it again (nothing was imported)") from None
     except OSError as exc:
         raise ExportError(f"{path}: cannot be read ({exc.strerror or exc}); nothing was imported") from None
 
