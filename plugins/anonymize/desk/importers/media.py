@@ -32,7 +32,6 @@ class Media:
     def __init__(self, root: Path | None) -> None:
         self.root = root.resolve() if root else None
         self._by_name: dict[str, list[Path]] | None = None
-        self.tally: Counter = Counter()
 
     def find(self, url: str) -> Path | None:
         if self.root is None or not url:
@@ -88,7 +87,8 @@ def label(url: str) -> str:
     return path.split("/uploads/", 1)[1] if "/uploads/" in path else path.lstrip("/") or url
 
 
-def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[str]) -> tuple[str, int]:
+def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[str],
+             tally: Counter) -> tuple[str, int]:
     """Put the cleaned copy of each image the post shows into `folder` and point the post at it.
 
     Returns the HTML and how many images were placed. A missing image becomes a link to its old address
@@ -124,14 +124,14 @@ def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[s
             img.attrs = {"src": name, "alt": alt}
             if wrapper is not None:
                 wrapper.unwrap()  # a link to the full-size copy on the old site
-            media.tally["images taken from --media (cleaned)"] += 1
+            tally["images taken from --media (cleaned)"] += 1
             continue
         if not src or src.lower().startswith("data:"):
             img.decompose()
-            media.tally["images without a usable address (removed)"] += 1
+            tally["images without a usable address (removed)"] += 1
             continue
         missing += 1
-        media.tally["images not in --media or refused (a finding: a placeholder link)"] += 1
+        tally["images not in --media or refused (a finding: a placeholder link)"] += 1
         notes.append(f"image {missing} {problem}: {label(url)} (placeholder {MISSING_HOST}/{missing})")
         # The old address names the old site (often the writer's own name) and the file (often the minute the
         # photo was taken); neither goes into git. The placeholder's address is a URL finding in `invoke review`
