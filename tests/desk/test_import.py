@@ -370,3 +370,18 @@ def test_media_is_found_inside_the_folder_only(tmp_path):
     assert found.find(f"{site}/../../secret.jpg") is None
     assert found.find(f"{site}/2024/03/link.jpg") is None  # a link out of the folder is not followed
     assert Media(None).find(f"{site}/2024/03/ward.jpg") is None
+
+
+def test_hostile_markup_is_read_in_bounded_work():
+    """Unclosed block comments and bracket runs once made the patterns backtrack without end (minutes per post)."""
+    from collections import Counter
+
+    from anonymize.desk.importers.wordpress_markup import Context
+
+    ctx = Context(tally=Counter())
+    unclosed = '<!-- wp:paragraph {"a":"' + "b}" * 5000 + " -->\n<p>Text.</p>"
+    assert "<p>Text.</p>" in to_html(unclosed, ctx)
+    for text in ("[x" * 5000, "[a " * 5000, "[/x]" + "[x]" * 900, "[x]" * 900 + "[/x]", "[" * 20000,
+                 "<pre>" * 20000, "<div" * 20000, "<img " * 20000, "[gallery " * 5000):
+        to_html(text, ctx)
+    assert ctx.tally["shortcodes left as text (too many brackets or too deeply nested)"] >= 2

@@ -192,8 +192,8 @@ class Reader:
                     where=f"item {n} (post id {pid})")
 
 
-GALLERY = re.compile(r"""\[gallery\b(?:[^\]]*?\bids=["']?([\d,\s]+))?""", re.I)
-IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"']+)""", re.I)
+GALLERY = re.compile(r"""\[gallery\b(?:[^\[\]]*?\bids=["']?([\d,\s]+))?""", re.I)
+IMG_SRC = re.compile(r"""<img\b[^<>]*?\bsrc=["']([^"']+)""", re.I)
 
 
 def _stem(url: str) -> str:

@@ -57,7 +57,7 @@ def to_html(content: str, ctx: Context | None = None) -> str:
     has_blocks = "<!-- wp:" in content
     text = blocks(content, ctx)
     text = shortcodes(text, ctx)
-    text = re.sub(r"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", "", text, flags=re.S | re.I)
+    text = re.sub(r"<!--\s*(?:more|nextpage|noteaser)\b[^<>]{0,200}-->", "", text, flags=re.I)
     if not has_blocks:  # the block editor saves its paragraphs; the classic editor leaves them to wpautop
         text = autop(text)
     return bare_urls(text)
@@ -66,7 +66,7 @@ def to_html(content: str, ctx: Context | None = None) -> str:
 # --- Gutenberg blocks ---------------------------------------------------------------------------------------------
 BLOCK_COMMENT = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+"
-    r"(?P<attrs>\{(?:[^}]+|\}+(?=\})|(?!\}\s+/?-->).)*\}\s+)?(?P<void>/)?-->", re.S)
+    r"(?P<attrs>\{(?:[^}]++|\}++(?=\})|(?!\}\s+/?-->).)*+\}\s+)?(?P<void>/)?-->", re.S)  # possessive, as WordPress's
 EMBED_WRAPPER = re.compile(r'<div class="wp-block-embed__wrapper">\s*(https?://[^\s<"]+)\s*</div>')
 
 
@@ -131,15 +131,27 @@ def _pull_quote(text: str) -> str:
 
 
 # --- shortcodes ---------------------------------------------------------------------------------------------------
-# WordPress's own pattern (get_shortcode_regex), for any name: [[escaped]], [name attrs], [name attrs /],
-# [name attrs]content[/name].
-SHORTCODE = re.compile(
-    r"\[(\[?)([A-Za-z0-9_-]+)(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)(?:(/)\]|\](?:([^\[]*(?:\[(?!/\2\])[^\[]*)*)"
-    r"(\[/\2\]))?)(\]?)", re.S)
+# WordPress's own pattern (get_shortcode_regex): [[escaped]], [name attrs], [name attrs /], [name attrs]content[/name].
+# Attributes never hold a bracket here, and only names whose closing tag is in the text are tried as pairs, so a
+# hostile post of brackets costs linear time, not quadratic; a post with more brackets than MAX_BRACKETS is left as
+# text (the scrubber still reads all of it).
+ATTRS = r"([^\[\]/]*(?:/(?!\])[^\[\]/]*)*?)"
+LONE = re.compile(r"\[(\[?)([A-Za-z0-9_-]+)(?![\w-])" + ATTRS + r"(/?)\](\]?)")
+CLOSER = re.compile(r"\[/([A-Za-z0-9_-]+)\]")
+MAX_BRACKETS = 1000
+MAX_DEPTH = 4
+
+
+def _pairs(names: set[str]) -> re.Pattern:
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"\[(\[?)(" + alternation + r")(?![\w-])" + ATTRS +
+                      r"\]([^\[]*(?:\[(?!/\2\])[^\[]*)*)\[/\2\](\]?)", re.S | re.I)
+
+
 ATTR = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)"""
     r"""|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)""")
-LEAD_IMAGE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.S | re.I)
+LEAD_IMAGE = re.compile(r"^\s*((?:<a\b[^<>]*>\s*)?<img\b[^<>]*>(?:\s*</a>)?)(.*)$", re.S | re.I)
 
 
 def parse_attributes(text: str) -> dict[str, str]:
@@ -160,30 +172,41 @@ def parse_attributes(text: str) -> dict[str, str]:
     return attrs
 
 
-def shortcodes(text: str, ctx: Context) -> str:
+def shortcodes(text: str, ctx: Context, depth: int = 0) -> str:
     """Expand the shortcodes the rule table knows; unwrap unknown pairs; drop unknown lone tags with attributes."""
+    if "[" not in text:
+        return text
+    if depth > MAX_DEPTH or text.count("[") > MAX_BRACKETS:
+        ctx.tally["shortcodes left as text (too many brackets or too deeply nested)"] += 1
+        return text
     table = rules().shortcodes
 
-    def expand(m: re.Match) -> str:
-        if m.group(1) == "[" and m.group(7) == "]":
-            return m.group(0)[1:-1]  # [[name]] is how a writer shows a shortcode as text
-        name, raw_attrs, content = m.group(2).lower(), m.group(3), m.group(5)
-        if m.group(6) is None:
-            content = None
+    def pair(m: re.Match) -> str:
+        if m.group(1) == "[" and m.group(5) == "]":
+            return m.group(0)[1:-1]  # [[name]...[/name]] is how a writer shows a shortcode as text
+        rule = table.get(m.group(2).lower())
+        inner = shortcodes(m.group(4), ctx, depth + 1)
+        if rule is None:
+            ctx.tally["unknown shortcodes (text kept)"] += 1
+            return m.group(1) + inner + m.group(5)
+        return m.group(1) + ACTIONS[rule["action"]](rule, parse_attributes(m.group(3)), inner, ctx) + m.group(5)
+
+    def lone(m: re.Match) -> str:
+        if m.group(1) == "[" and m.group(5) == "]":
+            return m.group(0)[1:-1]  # [[name]]
+        name, raw = m.group(2).lower(), m.group(3)
         rule = table.get(name)
         if rule is None:
-            if content is not None:
-                ctx.tally["unknown shortcodes (text kept)"] += 1
-                return m.group(1) + shortcodes(content, ctx) + m.group(7)
-            if "=" in raw_attrs or m.group(4) or name.startswith(("wp", "jetpack", "et_", "vc_", "fusion")):
+            if "=" in raw or m.group(4) or name.startswith(("wp", "jetpack", "et_", "vc_", "fusion")):
                 ctx.tally["unknown shortcodes (removed)"] += 1
-                return m.group(1) + m.group(7)
-            return m.group(0)
-        attrs = parse_attributes(raw_attrs)
-        inner = shortcodes(content, ctx) if content else ""
-        return m.group(1) + ACTIONS[rule["action"]](rule, attrs, inner, ctx) + m.group(7)
+                return m.group(1) + m.group(5)
+            return m.group(0)  # a bare [word] is text: "[sic]", "[1]"
+        return m.group(1) + ACTIONS[rule["action"]](rule, parse_attributes(raw), "", ctx) + m.group(5)
 
-    return SHORTCODE.sub(expand, text) if "[" in text else text
+    closers = {name.lower() for name in CLOSER.findall(text)}
+    if closers:
+        text = _pairs(closers).sub(pair, text)
+    return LONE.sub(lone, text)
 
 
 def _caption(rule: dict, attrs: dict, inner: str, ctx: Context) -> str:
@@ -245,13 +268,13 @@ def autop(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     saved: list[str] = []
 
-    def keep(m: re.Match) -> str:
-        saved.append(m.group(0))
+    def keep(segment: str) -> str:
+        saved.append(segment)
         return f"\n\n\x00{len(saved) - 1}\x00\n\n"
 
-    text = re.sub(r"<(pre|script|style|textarea)\b.*?</\1\s*>", keep, text, flags=re.S | re.I)
-    text = re.sub(rf"(</?(?:{CONTAINERS})\b[^>]*>)", r"\n\n\1\n\n", text, flags=re.I)
-    text = re.sub(rf"(<(?:{HOLDERS})\b[^>]*>)", r"\n\n\1", text, flags=re.I)
+    text = _protect(text, keep)
+    text = re.sub(rf"(</?(?:{CONTAINERS})\b[^<>]*>)", r"\n\n\1\n\n", text, flags=re.I)
+    text = re.sub(rf"(<(?:{HOLDERS})\b[^<>]*>)", r"\n\n\1", text, flags=re.I)
     text = re.sub(rf"(</(?:{HOLDERS})\s*>)", r"\1\n\n", text, flags=re.I)
     out = []
     for chunk in re.split(r"\n\s*\n", text):
@@ -264,6 +287,26 @@ def autop(text: str) -> str:
             out.append("<p>" + re.sub(r"\s*\n\s*", "<br />\n", chunk) + "</p>")
     result = "\n".join(out)
     return re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m.group(1))], result)
+
+
+VERBATIM = re.compile(r"<(pre|script|style|textarea)\b", re.I)
+
+
+def _protect(text: str, keep: Callable[[str], str]) -> str:
+    """Replace each <pre>/<script>/<style>/<textarea> element (to its closing tag, or the end) by keep()'s marker.
+
+    Found with str.find, not a lazy `.*?` pattern, so many unclosed openers cost linear time.
+    """
+    out, pos = [], 0
+    lowered = text.lower()
+    while (m := VERBATIM.search(text, pos)) is not None:
+        close = lowered.find(f"</{m.group(1).lower()}", m.end())
+        end = len(text) if close < 0 else (lowered.find(">", close) + 1 or len(text))
+        out.append(text[pos:m.start()])
+        out.append(keep(text[m.start():end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 BARE_URL = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>")
