@@ -180,6 +180,7 @@ class Reader:
             if featured and _stem(featured) not in {_stem(s) for s in IMG_SRC.findall(text)}:
                 text = f'<figure><img src="{html.escape(featured)}" alt=""></figure>\n' + text
             return text
+
         real = [c for c in categories if c.lower() not in UNCATEGORISED]
         excerpt = html.unescape(fields.get("excerpt:encoded", "")).strip()
         if excerpt and "<" in excerpt:
