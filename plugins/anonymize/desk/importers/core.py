@@ -10,6 +10,14 @@ submission exactly as `invoke intake` would: `submissions/<id>/index.md` on
 its own branch `submission/<id>`, one commit under the desk identity at
 midnight UTC.
 
+Why a branch per post rather than one import branch: it is what intake
+makes, so `invoke review ID`, `ack`, `accept`, `reject` and `preview` work
+on an imported post exactly as on a contributed one, without checking
+anything out; each post is a small review that can be finished, accepted or
+rejected on its own, so one problem post never holds back the archive, and
+accepting a post never carries another post's unreviewed text into main.
+The cost is one ref per post (cheap for git; `invoke review` reads each).
+
 All commits of one run are written by a single `git fast-import` into a
 staging ref, then every branch and the import record are created in one
 `git update-ref` transaction: a failure anywhere (a damaged export, an image
