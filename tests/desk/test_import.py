@@ -93,6 +93,9 @@ def test_import_leaves_no_identity_or_time_in_any_object(fmt, tmp_path):
         assert log == f"Unsigned desk|desk@unsigned.invalid|{day}T00:00:00+00:00|Unsigned desk|desk@unsigned.invalid|" \
                       f"{day}T00:00:00+00:00"
     assert sorted(titles) == sorted(export.published + export.pages)
+    reflog = git(repo, "reflog", "show", "--format=%gn %ge %gd", "--date=iso", result.imported[0].branch)
+    assert reflog.startswith(f"Unsigned desk desk@unsigned.invalid {result.imported[0].branch}@{{") and \
+        "00:00:00 +0000" in reflog  # not the editor's name, nor the hour of the import
     for page in export.pages:
         assert f"Source-format: {fmt.split('-')[0]} page" in titles[page][1]
     bodies = "\n".join(text for _, text in titles.values())

@@ -294,6 +294,7 @@ class Batch:
         self.errors = open(Path(self._tmp.name) / "stderr", "w+b")  # noqa: SIM115 - closed in finish/abort
         self.proc: subprocess.Popen | None = None
         self.packs_before: set[Path] = set()
+        self.env = gitdesk.desk_env(name, email, day)
         stamp = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
         self.ident = f"{_ident(name)} <{_ident(email)}> {stamp} +0000".encode()
         self.count = 0
@@ -307,7 +308,7 @@ class Batch:
             self.packs_before = set((self._git_dir() / "objects" / "pack").glob("tmp_pack_*"))
             self.proc = subprocess.Popen(
                 ["git", "fast-import", "--quiet", "--done", f"--export-marks={self.marks}"], cwd=self.repo,
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.errors)
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.errors, env={**os.environ, **self.env})
         return self.proc
 
     def commit(self, files: dict[str, bytes], message: str, parent: str | None | bool = True) -> int:
@@ -347,7 +348,8 @@ class Batch:
         lines.append(f"update {RECORD_REF} {sha[record_mark]} {record_old}" if record_old
                      else f"create {RECORD_REF} {sha[record_mark]}")
         lines.append(f"delete {STAGING_REF}")
-        gitdesk.git(self.repo, "update-ref", "--stdin", data=("\n".join(lines) + "\n").encode())
+        # The reflog entries git writes for the new refs carry the desk identity and midnight too, not the editor's.
+        gitdesk.git(self.repo, "update-ref", "--stdin", data=("\n".join(lines) + "\n").encode(), env=self.env)
         self._close()
 
     def abort(self) -> None:
