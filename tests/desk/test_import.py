@@ -369,10 +369,20 @@ def test_media_is_found_inside_the_folder_only(tmp_path):
     site = "https://blog.example/wp-content/uploads"
     assert found.find(f"{site}/2024/03/ward-1024x768.jpg") == (media / "2024/03/ward.jpg").resolve()
     assert found.find(f"{site}/2024/03/ward-scaled.jpg") == (media / "2024/03/ward.jpg").resolve()
-    assert found.find("https://cdn.example/img/b/R29v/s320/ward.jpg") == (media / "2024/03/ward.jpg").resolve()
+    assert found.find("https://blogger.googleusercontent.com/img/b/R29v/s320/ward.jpg") == \
+        (media / "2024/03/ward.jpg").resolve()
     assert found.find(f"{site}/../../secret.jpg") is None
     assert found.find(f"{site}/2024/03/link.jpg") is None  # a link out of the folder is not followed
     assert Media(None).find(f"{site}/2024/03/ward.jpg") is None
+    # someone else's picture is never matched by its name to one of the editor's files
+    assert found.find("https://i.imgur.com/ward.jpg") is None
+    assert found.find("https://i.imgur.com/ward.jpg", own=("imgur.com",)) == (media / "2024/03/ward.jpg").resolve()
+    import tomllib
+
+    from anonymize.desk.importers.media import HOSTS, ours
+
+    examples = tomllib.loads(HOSTS.read_text("utf-8"))["examples"]
+    assert examples and all(ours(e["url"]) == e["ours"] for e in examples)
 
 
 def test_hostile_markup_is_read_in_bounded_work():

@@ -203,7 +203,7 @@ def submission(post: Post, fmt: str, media_dir: Path | None, tmp: Path, day: dat
     notes: list[str] = []
     markup: Counter = Counter()
     html, images = localise(post.html() if callable(post.html) else post.html, media, folder, post.base_url, notes,
-                            markup)
+                            markup, post.own)
     html = unlink_own(html, post.own, notes, markup)
     header: dict[str, str] = {}
     if post.category.strip():

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -21,6 +23,7 @@ from bs4 import BeautifulSoup
 
 from anonymize.scrub.images import ImageError, clean_bytes
 
+HOSTS = Path(__file__).with_name("media_hosts.toml")
 SIZE_SUFFIX = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{10,13})(?=\.[A-Za-z0-9]+$)")
 MISSING_HOST = "image-missing-from-import.invalid"  # RFC 2606: a name that never resolves
 IMAGE_EXT = {".jpg", ".jpeg", ".jpe", ".png", ".gif", ".webp", ".heic", ".heif"}
@@ -33,8 +36,9 @@ class Media:
         self.root = root.resolve() if root else None
         self._by_name: dict[str, list[Path]] | None = None
 
-    def find(self, url: str) -> Path | None:
-        if self.root is None or not url:
+    def find(self, url: str, own: tuple[str, ...] = ()) -> Path | None:
+        """The file for `url` in the media folder; None for a file not there or an image on someone else's host."""
+        if self.root is None or not url or not ours(url, own):
             return None
         parts = [p for p in unquote(urlsplit(url).path).split("/") if p]
         # A CDN address that wraps the original (Substack's image/fetch/.../https://bucket/...): the inner path.
@@ -76,6 +80,21 @@ class Media:
         return self._by_name
 
 
+@lru_cache(maxsize=1)
+def platform_hosts() -> tuple[str, ...]:
+    return tuple(tomllib.loads(HOSTS.read_text("utf-8"))["hosts"])
+
+
+def ours(url: str, own: tuple[str, ...] = ()) -> bool:
+    """Whether an image address is the old site's own upload (its host, a platform's upload host, or relative)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if not host or "/wp-content/uploads/" in parts.path:  # relative, or a WordPress upload (the site may have moved)
+        return True
+    hosts = (*(o.split("/", 1)[0] for o in own), *platform_hosts())
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
 def _variants(rel: str) -> list[str]:
     stripped = SIZE_SUFFIX.sub("", rel)
     return [rel] if stripped == rel else [rel, stripped]
@@ -87,8 +106,8 @@ def label(url: str) -> str:
     return path.split("/uploads/", 1)[1] if "/uploads/" in path else path.lstrip("/") or url
 
 
-def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[str],
-             tally: Counter) -> tuple[str, int]:
+def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[str], tally: Counter,
+             own: tuple[str, ...] = ()) -> tuple[str, int]:
     """Put the cleaned copy of each image the post shows into `folder` and point the post at it.
 
     Returns the HTML and how many images were placed. A missing image becomes a link to its old address
@@ -106,9 +125,9 @@ def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[s
             continue
         src = (img.get("src") or img.get("data-src") or "").strip()
         url = urljoin(base_url, src) if base_url and src else src
-        path = media.find(url) if src and not src.lower().startswith("data:") else None
+        path = media.find(url, own) if src and not src.lower().startswith("data:") else None
         cleaned = None
-        problem = "not found in --media"
+        problem = "not found in --media" if ours(url, own) else "is on another site's host (never fetched)"
         if path is not None:
             try:
                 cleaned = clean_bytes(path.read_bytes())
