@@ -25,6 +25,8 @@ from anonymize.desk.importers import core as import_core
 from anonymize.desk.importers.wordpress_markup import rules, to_html
 from anonymize.desk.review import pending
 from conftest import ROOT, run_build
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
 EDITOR = ("Edith Editor-Realname", "edith.realname@hospital.example")
@@ -398,3 +400,19 @@ def test_hostile_markup_is_read_in_bounded_work():
                  "<pre>" * 20000, "<div" * 20000, "<img " * 20000, "[gallery " * 5000):
         to_html(text, ctx)
     assert ctx.tally["shortcodes left as text (too many brackets or too deeply nested)"] >= 2
+
+
+PIECES = ["[", "]", "[/", "/]", "[caption ", "[/caption]", "[bctt tweet=\"", "\"", "'", "=", "<!-- wp:", "<!-- /wp:",
+          " -->", " /-->", "{", "}", "\"tweet\":", "<p>", "</p>", "<pre>", "</pre>", "<img src=\"", "\">", "<a href=\"",
+          "</a>", "\n", "\n\n", "https://www.youtube.com/watch?v=x", "text", "[gallery ids=\"1,2\"]", "[[", "]]"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60))
+def test_any_wordpress_markup_becomes_html_without_error(pieces):
+    from collections import Counter
+
+    from anonymize.desk.importers.wordpress_markup import BLOCK_COMMENT, Context
+
+    out = to_html("".join(pieces), Context({1: "https://blog.example/wp-content/uploads/a.jpg"}, tally=Counter()))
+    assert not BLOCK_COMMENT.search(out) and "\x00" not in out  # every whole block comment went; no marker left
