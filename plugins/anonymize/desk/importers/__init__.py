@@ -62,6 +62,10 @@ def report_lines(result: Result) -> list[str]:
         lines.append("findings for the editor (the review lists them as URL findings until they are dealt with):")
         for item in flagged:
             lines.extend(f"  {item.sid}: {note}" for note in item.notes)
+    if pages:
+        lines.append(f"pages ({', '.join(i.sid for i in result.imported if i.kind == 'page')}) are submissions "
+                     "marked 'Source-format: ... page': review and accept them like posts, then move each accepted "
+                     "file from content/essays/ to content/pages/ (invoke accept writes essays only)")
     if result.imported:
         lines.append("review them: .venv/bin/invoke review   (or one: invoke review ID; accept: invoke accept ID)")
     return lines
