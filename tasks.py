@@ -338,6 +338,19 @@ def _intake_sealed(desk, file: Path, identity: str | None) -> None:
           f"(the submit page promises it); review it: .venv/bin/invoke review {sid}")
 
 
+@task(name="import", help={
+    "format": "wordpress, blogger, medium or substack", "export": "the export file (.xml, .atom or .zip; only read)",
+    "media": "a copy of the old site's uploads folder (images are never fetched)", "drafts": "import drafts too"})
+def import_export(c, format, export, media=None, drafts=False):
+    """Import a WordPress, Blogger, Medium or Substack export: each post a scrubbed submission on its own branch."""
+    from anonymize.desk.importers import RichProgress, import_export, report_lines
+
+    with RichProgress() as progress:
+        result = _desk_call(import_export, _desk(), format, Path(export), Path(media) if media else None, drafts,
+                            progress)
+    print("\n".join(report_lines(result)))
+
+
 @task(help={"id": "one submission (default: all pending)", "json": "print JSON", "markdown": "print Markdown"})
 def review(c, id=None, json=False, markdown=False):
     """List the identifier findings of every pending submission (current branch and submission branches)."""
