@@ -17,7 +17,7 @@ two dialects differ:
   character can be read as syntax in either dialect.
 
 What JavaScript cannot express (atomic groups, possessive repeats, conditional
-groups, scoped flags) raises `Untranslatable`, so a new detector pattern fails
+groups, scoped flags other than i, m and s) raises `Untranslatable`, so a new detector pattern fails
 the build of the page loudly instead of matching something else.
 """
 
@@ -117,11 +117,22 @@ class _Writer:
             return "(?:" + "|".join(self.seq(alt) for alt in av[1]) + ")"
         if op is C.SUBPATTERN:
             group, add, remove, sub = av
-            if add or remove:
-                raise Untranslatable("scoped inline flags")
-            body = self.seq(sub)
+            if (add | remove) & ~(re.IGNORECASE | re.MULTILINE | re.DOTALL):
+                raise Untranslatable("scoped inline flags other than i, m, s")
+            # m and s change what this writer emits for ^, $ and .; i becomes a JavaScript modifier group,
+            # `(?i:...)` / `(?-i:...)` (Chromium 125+; a browser without them leaves that check unavailable).
+            saved = self.multiline, self.dotall
+            self.multiline = bool((self.multiline or add & re.MULTILINE) and not remove & re.MULTILINE)
+            self.dotall = bool((self.dotall or add & re.DOTALL) and not remove & re.DOTALL)
+            try:
+                body = self.seq(sub)
+            finally:
+                self.multiline, self.dotall = saved
+            case = ("i" if add & re.IGNORECASE else "") + ("-i" if remove & re.IGNORECASE else "")
+            if case:
+                body = f"(?{case}:{body})"
             if group is None:
-                return f"(?:{body})"
+                return body if case else f"(?:{body})"
             name = self.names.get(group)
             return f"(?<{name}>{body})" if name else f"({body})"
         if op in (C.MAX_REPEAT, C.MIN_REPEAT):
