@@ -7,7 +7,11 @@ single value, so a dropped key never reaches Pelican, a template or a feed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from pelican.utils import get_date
 
@@ -95,6 +99,8 @@ def apply_header_policy(
             report.removed(source, "date-precision", "time of day and zone", "header date")
         kept["date"] = [day]
 
+    _check_url_and_numbers(kept, source, report)
+
     status = kept.get("status", [""])[0].strip().lower()
     if status and status not in table["values"]["status"]:
         raise AnonymizeError(source, f"status {status!r} is not one of {table['values']['status']}")
@@ -113,3 +119,68 @@ def apply_header_policy(
         report.replaced(source, "author", "pen name", "header")
     kept["author"] = [author]
     return kept
+
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _check_url_and_numbers(kept: dict[str, list[str]], source: str, report: Report) -> None:
+    """Values that become part of a URL, a file name or a number: a slug, a language, a series index.
+
+    Pelican writes an explicit slug into paths and links as it stands, and an
+    essay whose language differs from the site's is saved as `{slug}-{lang}`:
+    markup there would be markup in a file name and in every link to it.
+    """
+    if "slug" in kept:
+        raw = kept["slug"][0].strip()
+        ascii_ = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
+        slug = _SLUG_UNSAFE.sub("-", ascii_).strip("-")
+        if not slug:
+            raise AnonymizeError(source, "the Slug: header has no letter or digit: write it as words-with-hyphens")
+        if slug != raw:
+            report.replaced(source, "slug", "made URL-safe (letters, digits, hyphens)", "header slug")
+        kept["slug"] = [slug]
+    if "lang" in kept:
+        lang = kept["lang"][0].strip()
+        if not _LANGUAGE_TAG.fullmatch(lang):
+            raise AnonymizeError(source, f"Lang: {lang[:40]!r} is not a language tag: write one such as 'en' or 'pt-BR'")
+        kept["lang"] = [lang]
+    if "series_index" in kept:
+        index = kept["series_index"][0].strip()
+        if not index.isascii() or not index.isdigit():
+            raise AnonymizeError(source, f"Series_index: {index[:40]!r} is not a whole number: write 1, 2, 3, ...")
+        kept["series_index"] = [index]
+
+
+# Header keys whose value is printed as text: Pelican treats them as HTML (its feed writer and its slugify
+# strip tags from a title), so they reach Pelican as Markup holding the escaped text: a page prints it as
+# text, a feed gets the text back (tags stripped from escaped text strip nothing; entities decode).
+TEXT_KEYS = frozenset({"title", "series", "content_note"})
+
+
+def page_value(name: str, value: Any) -> Any:
+    """A processed header value as Pelican and the theme take it: text never becomes markup.
+
+    Text keys become escaped Markup. Tag and category names stay text (feeds
+    write them as text and the theme escapes them); only their slug is made
+    from the escaped text, since Pelican's slugify strips `<...>` from a name
+    and would leave a tag such as `<svg onload=...>` with no slug at all.
+    """
+    if name in TEXT_KEYS and isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(escape(value))
+    if name in ("tags", "category"):
+        for wrapper in value if isinstance(value, list) else [value]:
+            _slug_from_text(wrapper)
+    return value
+
+
+def _slug_from_text(wrapper: Any) -> None:
+    """Give a Pelican tag or category (duck-typed: `name`, `slug`) the slug of its name read as text."""
+    name = getattr(wrapper, "name", None)
+    if not isinstance(name, str) or not ("<" in name or "&" in name):
+        return
+    wrapper.name = Markup(escape(name))  # its slug is made from this (tags stripped, entities decoded)
+    slug = wrapper.slug
+    wrapper.name = name
+    wrapper.slug = slug
