@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
-
 from pelican.utils import get_date
 
 from anonymize.scrub.errors import AnonymizeError
@@ -144,7 +143,7 @@ def _check_url_and_numbers(kept: dict[str, list[str]], source: str, report: Repo
     if "lang" in kept:
         lang = kept["lang"][0].strip()
         if not _LANGUAGE_TAG.fullmatch(lang):
-            raise AnonymizeError(source, f"Lang: {lang[:40]!r} is not a language tag: write one such as 'en' or 'pt-BR'")
+            raise AnonymizeError(source, f"Lang: {lang[:40]!r} is not a language tag: write one such as 'en', 'pt-BR'")
         kept["lang"] = [lang]
     if "series_index" in kept:
         index = kept["series_index"][0].strip()

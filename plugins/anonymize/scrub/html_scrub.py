@@ -456,8 +456,9 @@ def markup_text(soup: BeautifulSoup, ctx: Context) -> None:
             node.replace_with(NavigableString(cleaned))
 
 
-_URL_IN_TEXT = re.compile(r"(?:https?:)?//[^\s<>\"']+|(?:www\.)?(?:twitter|x|facebook|linkedin|reddit|pinterest)\.com/[^\s<>\"']+",
-                          re.I)
+_URL_IN_TEXT = re.compile(
+    r"(?:https?:)?//[^\s<>\"']+|(?:www\.)?(?:twitter|x|facebook|linkedin|reddit|pinterest)\.com/[^\s<>\"']+", re.I
+)
 
 
 def _share_urls(text: str, ctx: Context) -> list[str]:
