@@ -164,7 +164,8 @@ def page_value(name: str, value: Any) -> Any:
     Text keys become escaped Markup. Tag and category names stay text (feeds
     write them as text and the theme escapes them); only their slug is made
     from the escaped text, since Pelican's slugify strips `<...>` from a name
-    and would leave a tag such as `<svg onload=...>` with no slug at all.
+    and would leave a tag such as `<svg onload=...>` with no slug at all, and
+    it is bounded in length.
     """
     if name in TEXT_KEYS and isinstance(value, str) and not isinstance(value, Markup):
         return Markup(escape(value))
@@ -174,12 +175,23 @@ def page_value(name: str, value: Any) -> Any:
     return value
 
 
+SLUG_MAX = 80  # characters of a tag's or category's slug: it becomes a folder and a feed's file name
+
+
 def _slug_from_text(wrapper: Any) -> None:
-    """Give a Pelican tag or category (duck-typed: `name`, `slug`) the slug of its name read as text."""
+    """Give a Pelican tag or category (duck-typed: `name`, `slug`) the slug of its name read as text, bounded.
+
+    A long name would make a file name the file system refuses (255 bytes),
+    and Pelican would stop with a traceback naming no essay.
+    """
     name = getattr(wrapper, "name", None)
-    if not isinstance(name, str) or not ("<" in name or "&" in name):
+    if not isinstance(name, str):
         return
-    wrapper.name = Markup(escape(name))  # its slug is made from this (tags stripped, entities decoded)
-    slug = wrapper.slug
-    wrapper.name = name
-    wrapper.slug = slug
+    if "<" in name or "&" in name:
+        wrapper.name = Markup(escape(name))  # its slug is made from this (tags stripped, entities decoded)
+        slug = wrapper.slug
+        wrapper.name = name
+        wrapper.slug = slug
+    slug = wrapper.slug or ""
+    if len(slug) > SLUG_MAX:
+        wrapper.slug = slug[:SLUG_MAX].rsplit("-", 1)[0] or slug[:SLUG_MAX]
