@@ -327,7 +327,8 @@ WORDPRESS = [
     "Twitter\"><span>Twitter</span></a></li></ul></div></div></div>",
     "<div id=\"jp-post-flair\" class=\"sharedaddy sd-like-enabled\"><div class=\"sharedaddy sd-block sd-like "
     "jetpack-likes-widget-wrapper\" id=\"like-post-wrapper-75608\" data-src=\"https://widgets.wp.com/likes/#blog_id="
-    "1&post_id=75608\"><h3 class=\"sd-title\">Like this:</h3><span class=\"button\"><span>Like</span></span></div></div>",
+    "1&post_id=75608\"><h3 class=\"sd-title\">Like this:</h3><span class=\"button\"><span>Like</span></span>"
+    "</div></div>",
     "<div class=\"jp-relatedposts\" id=\"jp-relatedposts\"><h3 class=\"jp-relatedposts-headline\"><em>Related</em></h3>"
     "</div>",
     "<figure id=\"attachment_75609\" class=\"wp-caption aligncenter\"><img class=\"wp-image-75609\" src=\"/images/"

@@ -218,8 +218,9 @@ HEADER_TAGS = {"h1", "p", "span", "time", "a", "nav", "ol", "ul", "li", "em", "s
 ANY_TAG = re.compile(r"</?([a-zA-Z][^\s/>]*)")
 # Essay text: the body of an essay or a page. Markup escaped into it is a reader seeing tags as text (an import
 # gone wrong, a click-to-tweet box's share link); quoted inside code it is the writer's own.
-ESSAY_BODY = re.compile(r"<div class=\"body\">(.*?)</div>\s*<footer|<article class=\"page\"[^>]*>\s*<h1>.*?</h1>(.*?)</article>",
-                        re.S)
+ESSAY_BODY = re.compile(
+    r"<div class=\"body\">(.*?)</div>\s*<footer|<article class=\"page\"[^>]*>\s*<h1>.*?</h1>(.*?)</article>", re.S
+)
 CODE = re.compile(r"<(pre|code|kbd|samp)\b[^>]*>.*?</\1>", re.S | re.I)
 ANY_TAG_WHOLE = re.compile(TAG.pattern + r"|</[a-zA-Z][^>]*>", re.S)
 ESCAPED_MARKUP = re.compile(r"&lt;(?:/?[a-zA-Z][a-zA-Z0-9:-]*(?=[\s/]|&gt;)|!--|!\[CDATA\[)", re.I)
