@@ -433,3 +433,22 @@ def write_site(dest: Path, limit: int | None = None) -> list[Vector]:
     pages.mkdir(parents=True, exist_ok=True)
     (pages / "about.md").write_text("Title: About </title><script>alert(1)</script>\n\nAn ordinary page.\n", "utf-8")
     return every
+
+
+FORBIDDEN_SLUG = "forbidden-characters"
+
+
+def write_forbidden_essay(dest: Path) -> None:
+    """Characters XML 1.0 forbids in a header, the body, a link and an attribute: none may reach any output."""
+    text = (
+        "Title: Controls\x01 and\ufffe non\uffffcharacters\x08 in a title\n"
+        "Date: 2025-06-01\n"
+        "Category: Forbidden\x0b characters\n"
+        "Tags: bell\x07, form\x0cfeed\n"
+        "Summary: A summary with a control\x1f character.\n"
+        f"Slug: {FORBIDDEN_SLUG}\n"
+        "Content_note: escape\x1b sequences\n\n"
+        "A paragraph with a start-of-heading\x01 character and a noncharacter\ufffe here.\n\n"
+        "A [link](https://example.org/a\x01b) and <abbr title=\"t\x1fitle\">an abbreviation</abbr>.\n"
+    )
+    (dest / "essays" / "forbidden.md").write_text(text, "utf-8")

@@ -40,7 +40,9 @@ def check_header_block(text: str, source: str) -> None:
     understand and publishes the rest as body text: an `Email:` line after a
     typo would reach the page. We refuse such a file instead.
     """
-    lines = text.lstrip("\ufeff").splitlines()
+    # Split as Python-Markdown's meta extension does (on "\n" only): str.splitlines() would also break at
+    # \x0b, \x0c, \x1c-\x1e, U+0085 and U+2028, and call a header holding one malformed.
+    lines = [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n")]
     if lines and YAML_BEGIN.match(lines[0]):
         lines = lines[1:]
     if not lines or not META_LINE.match(lines[0]):
