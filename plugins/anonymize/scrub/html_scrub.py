@@ -137,7 +137,7 @@ def shortcodes(soup: BeautifulSoup, ctx: Context) -> None:
                     next((b for b in bare if "://" in b), "")
                 if url.startswith(("http://", "https://")):
                     link = soup.new_tag("a", href=url)
-                    link.string = url
+                    link.string = clean_url(url)[0] or url  # the address shown is the clean one too
                     pieces.append(link)
                     ctx.replaced("shortcode", f"[{name}] → link")
                 else:
@@ -282,9 +282,9 @@ def images(soup: BeautifulSoup, ctx: Context) -> None:
         if img.parent is None:
             continue
         src = (img.get("src") or "").strip()
-        if src and is_local(src, ctx.hosts):
+        if src and is_local(src, ctx.hosts) and not _NOT_A_URL.search(src):
             continue
-        if not src or src.lower().startswith(("data:", "blob:", "javascript:")):
+        if not src or src.lower().startswith(("data:", "blob:", "javascript:")) or _NOT_A_URL.search(src):
             ctx.removed("remote-resource", "image without a usable source")
             img.decompose()
         elif _is_pixel(img, src, ctx):
@@ -296,6 +296,10 @@ def images(soup: BeautifulSoup, ctx: Context) -> None:
             link.string = alt
             img.replace_with(link)
             ctx.replaced("remote-resource", f"hotlinked image → link: {src}")
+
+
+# Markup or quoted code in a source is a broken tag's leftovers (`<IMG SRC= onmouseover="…">`), not a picture.
+_NOT_A_URL = re.compile(r"[\s<>\"'`()]")
 
 
 def _is_pixel(img: Tag, src: str, ctx: Context) -> bool:
