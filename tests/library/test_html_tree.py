@@ -122,7 +122,8 @@ def test_shortcodes_become_what_they_meant():
     out, _ = scrub("<p>[bctt tweet=\u201dCurly quotes.\u201d username=\u201dSomeSite\u201d]</p>")
     assert out == '<blockquote class="pull-quote"><p>Curly quotes.</p></blockquote>'
     out, _ = scrub("<p>Watch [embed]https://www.youtube.com/watch?v=abc&utm_source=x[/embed] now.</p>")
-    assert out == '<p>Watch <a href="https://www.youtube.com/watch?v=abc">https://www.youtube.com/watch?v=abc</a> now.</p>'
+    url = "https://www.youtube.com/watch?v=abc"
+    assert out == f'<p>Watch <a href="{url}">{url}</a> now.</p>'
     out, _ = scrub('<p>Before [gallery ids="75601,75602"] after [sic] and [1].</p>')
     assert out == "<p>Before  after [sic] and [1].</p>"
     out, _ = scrub('<p><code>[bctt tweet="kept in code"]</code></p>')

@@ -1,4 +1,5 @@
-"""Image metadata, read straight from the bytes (no Pillow, nothing shared with the scrubbers)."""
+"""Image metadata and bytes after a picture's end, read straight from the bytes (no Pillow, nothing shared with
+the scrubbers): each format is walked to the end its own structure declares, and anything after it is a finding."""
 
 from __future__ import annotations
 
@@ -29,32 +30,56 @@ def check(kind: str, data: bytes, rel: str) -> list[str]:
 
 
 def _jpeg(data: bytes) -> list[str]:
-    found, pos = [], 2
-    while pos + 4 <= len(data):
+    """Walk the primary picture to its end: metadata segments anywhere in it (also between progressive scans),
+    and any byte after the end-of-image marker that closes it (another picture, a trailer, slack)."""
+    found, pos, n = [], 2, len(data)
+    where = ""
+    while True:
+        if pos + 2 > n:
+            return found + ["JPEG has no end-of-image marker: where the picture ends cannot be checked"]
         if data[pos] != 0xFF:
             return found + ["JPEG structure broken before the image data"]
         marker = data[pos + 1]
-        if marker == 0xFF:
-            pos += 1
+        if marker == 0xFF or marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            pos += 1 if marker == 0xFF else 2
             continue
+        if marker == 0xD9:
+            pos += 2
+            break
         length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
         body = data[pos + 4:pos + 2 + length]
-        if marker == 0xDA:
-            break
         if marker == 0xE1:
-            found.append("JPEG carries EXIF or XMP (APP1)")
+            found.append(f"JPEG carries EXIF or XMP (APP1){where}")
         elif marker == 0xED:
-            found.append("JPEG carries IPTC/Photoshop data (APP13)")
+            found.append(f"JPEG carries IPTC/Photoshop data (APP13){where}")
         elif marker == 0xFE:
-            found.append("JPEG carries a comment")
+            found.append(f"JPEG carries a comment{where}")
         elif marker == 0xE0 and (not body.startswith(b"JFIF\x00") or len(body) > 14):
-            found.append("JPEG carries an APP0 segment with more than a plain JFIF header")
+            found.append(f"JPEG carries an APP0 segment with more than a plain JFIF header{where}")
         elif marker == 0xE2 and not body.startswith(b"ICC_PROFILE\x00"):
-            found.append("JPEG carries an APP2 segment other than a colour profile")
+            found.append(f"JPEG carries an APP2 segment other than a colour profile{where}")
         elif 0xE3 <= marker <= 0xEF and not (marker == 0xEE and body.startswith(b"Adobe")):
-            found.append(f"JPEG carries an APP{marker - 0xE0} segment")
+            found.append(f"JPEG carries an APP{marker - 0xE0} segment{where}")
         pos += 2 + length
+        if marker == 0xDA:
+            pos = _scan_end(data, pos)
+            where = " between its scans"
+    if pos < n:
+        found.append(f"JPEG has {n - pos:,} bytes after the end of its picture (another picture, a trailer or slack)")
     return found
+
+
+def _scan_end(data: bytes, pos: int) -> int:
+    """Where entropy-coded data starting at `pos` ends: the first 0xFF that is neither stuffing nor a restart."""
+    while True:
+        pos = data.find(b"\xff", pos)
+        if pos < 0 or pos + 1 >= len(data):
+            return len(data)
+        follower = data[pos + 1]
+        if follower == 0 or 0xD0 <= follower <= 0xD7:
+            pos += 2
+            continue
+        return pos
 
 
 def _png(data: bytes) -> list[str]:
@@ -63,19 +88,24 @@ def _png(data: bytes) -> list[str]:
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
         if kind in PNG_TEXT:
             found.append(f"PNG carries a {kind.decode()} chunk")
-        if kind == b"IEND":
-            break
         pos += 12 + length
+        if kind == b"IEND":
+            if pos < len(data):
+                found.append(f"PNG has {len(data) - pos:,} bytes after its IEND chunk")
+            break
     return found
 
 
 def _webp(data: bytes) -> list[str]:
     found, pos = [], 12
-    while pos + 8 <= len(data):
+    end = min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
+    while pos + 8 <= end:
         kind, length = struct.unpack("<4sI", data[pos:pos + 8])
         if kind in (b"EXIF", b"XMP "):
             found.append(f"WebP carries an {kind.decode().strip()} chunk")
         pos += 8 + length + (length & 1)
+    if len(data) > end:
+        found.append(f"WebP has {len(data) - end:,} bytes after the size its RIFF header declares")
     return found
 
 
@@ -93,6 +123,8 @@ def _gif(data: bytes) -> list[str]:
     while pos < len(data):
         block = data[pos]
         if block == 0x3B:
+            if pos + 1 < len(data):
+                found.append(f"GIF has {len(data) - pos - 1:,} bytes after its trailer")
             break
         if block == 0x2C:
             local = data[pos + 9]

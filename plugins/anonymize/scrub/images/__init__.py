@@ -19,7 +19,7 @@ from anonymize.scrub.images.webp import WebP
 __all__ = ["Cleaned", "ImageError", "clean_bytes", "clean_file", "show_bytes", "sniff", "hashed_name"]
 
 EXTENSIONS = {
-    "JPEG": {".jpg", ".jpeg", ".jpe", ".jfif"},
+    "JPEG": {".jpg", ".jpeg", ".jpe", ".jfif", ".mpo"},  # .mpo: published as its first picture
     "PNG": {".png"},
     "WebP": {".webp"},
     "GIF": {".gif"},

@@ -1,8 +1,12 @@
-"""GIF: drop comment, plain-text and application extensions (except the animation loop), byte for byte."""
+"""GIF: drop comment, plain-text and application extensions (except the animation loop), byte for byte.
+
+The file ends at its trailer byte (0x3B): whatever follows is dropped and reported.
+"""
 
 from __future__ import annotations
 
 from anonymize.scrub.images.base import Cleaned, ImageError, Parser
+from anonymize.scrub.images.trailer import describe
 
 LOOP_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
 
@@ -36,6 +40,8 @@ class Gif(Parser):
             block = data[pos]
             if block == 0x3B:
                 out.append(0x3B)
+                if pos + 1 < len(data):
+                    removed.append(describe(memoryview(data)[pos + 1:]))
                 break
             if block == 0x2C:
                 if pos + 10 > len(data):

@@ -1,10 +1,20 @@
-"""WebP: drop the EXIF and XMP chunks of the RIFF container and clear their flags; the image data is untouched."""
+"""WebP: drop the EXIF and XMP chunks of the RIFF container and clear their flags; the image data is untouched.
+
+The file ends where its RIFF header says: bytes after that size are dropped and
+reported. When the EXIF chunk (or, without one, the XMP chunk) says the picture
+is turned, it is decoded, turned and encoded again before the chunks go: a
+lossless WebP stays lossless (the same pixels), a lossy one is encoded at
+quality 95. The report says which, and from which chunk.
+"""
 
 from __future__ import annotations
 
+import io
 import struct
 
+from anonymize.scrub.images import orientation as orient
 from anonymize.scrub.images.base import Cleaned, ImageError, Parser
+from anonymize.scrub.images.trailer import describe
 
 KEEP = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
 EXIF_FLAG, XMP_FLAG = 0x08, 0x04
@@ -23,7 +33,9 @@ class WebP(Parser):
         pos, end = 12, size + 8
         body = bytearray()
         removed = []
-        has_image = False
+        found: dict[str, int] = {}
+        kinds: set[bytes] = set()
+        icc = b""
         while pos < end:
             if pos + 8 > end:
                 raise ImageError("corrupt WebP: chunk header runs past the end")
@@ -31,17 +43,58 @@ class WebP(Parser):
             stop = pos + 8 + length + (length & 1)
             if pos + 8 + length > end:
                 raise ImageError(f"truncated WebP: chunk {kind.decode('latin-1')} runs past the end")
-            chunk = bytearray(data[pos:stop])
+            kinds.add(kind)
+            chunk = bytearray(data[pos:min(stop, end)])
             if kind in KEEP:
                 if kind == b"VP8X":
                     chunk[8] &= ~(EXIF_FLAG | XMP_FLAG) & 0xFF
-                if kind in (b"VP8 ", b"VP8L", b"ANMF"):
-                    has_image = True
+                if kind == b"ICCP":
+                    icc = bytes(chunk[8:8 + length])
                 body += chunk
             else:
                 removed.append(f"{kind.decode('latin-1').strip()} chunk")
+                payload = data[pos + 8:pos + 8 + length]
+                if kind == b"EXIF":
+                    value = orient.from_tiff(payload)
+                    if value is not None:
+                        found.setdefault("EXIF chunk", value)
+                elif kind == b"XMP ":
+                    value = orient.from_xmp(payload)
+                    if value is not None:
+                        found.setdefault("XMP chunk (tiff:Orientation)", value)
             pos = stop
-        if not has_image:
+        if not kinds & {b"VP8 ", b"VP8L", b"ANMF"}:
             raise ImageError("corrupt WebP: no image data")
+        if end < len(data):
+            removed.append(describe(memoryview(data)[end:]))
         out = b"RIFF" + struct.pack("<I", len(body) + 4) + b"WEBP" + bytes(body)
+        source = "EXIF chunk" if "EXIF chunk" in found else next(iter(found), "")
+        turn = found.get(source, 1)
+        if turn != 1:
+            return _upright(out, turn, source, removed, animated=b"ANIM" in kinds,
+                            lossless=b"VP8L" in kinds and b"VP8 " not in kinds, icc=icc)
         return Cleaned(out, self.ext, removed, "lossless")
+
+
+def _upright(clean: bytes, turn: int, source: str, removed: list[str], animated: bool, lossless: bool,
+             icc: bytes) -> Cleaned:
+    """Decode, turn and encode again: losslessly when the source was lossless, else at quality 95."""
+    if animated:
+        raise ImageError(f"an animated WebP with orientation {turn} ({source}) cannot be turned here: "
+                         "export it upright and try again")
+    from PIL import Image
+
+    with Image.open(io.BytesIO(clean)) as im:
+        im.load()
+        turned = orient.turn(im, turn)
+    turned.info = {}
+    kwargs: dict = {"lossless": True, "exact": True} if lossless else {"quality": 95}
+    if icc:
+        kwargs["icc_profile"] = icc
+    buf = io.BytesIO()
+    turned.save(buf, "WEBP", **kwargs)
+    again = WebP().clean(buf.getvalue())  # Pillow's output goes through the same chunk filter
+    how = ("turned upright: same pixels, encoded losslessly again" if lossless
+           else "turned upright, re-encoded at quality 95")
+    return Cleaned(again.data, ".webp", [*removed, f"orientation {turn} from the {source} ({how})"],
+                   "lossless" if lossless else "re-encoded")
