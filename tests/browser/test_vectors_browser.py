@@ -43,10 +43,19 @@ INSPECT = """() => {
     .map(s => s.outerHTML.slice(0, 80));
   const embeds = Array.from(document.querySelectorAll("iframe, object, embed, frame, form, base, svg, math"))
     .map(e => e.localName);
-  const body = document.querySelector(".body");
+  // The text a reader sees: text nodes that have a layout box (a range around them has client rects), in
+  // document order. innerText would also count the fallback text of an unclosed <iframe> as shown.
+  const root = document.querySelector(".body") || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const seen = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    range.selectNodeContents(node);
+    if (range.getClientRects().length) seen.push(node.data);
+  }
   const h1 = document.querySelector("h1");
   return {ran: window.__ran, handlers, unsafe, scripts, embeds, title: document.title,
-          text: (body || document.body).innerText, h1: h1 ? h1.innerText : ""};
+          text: seen.join("").replace(/\s+/g, " "), h1: h1 ? h1.innerText : ""};
 }"""
 
 
