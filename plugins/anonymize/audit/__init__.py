@@ -93,6 +93,11 @@ TEXT_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".txt", ".css", ".js"
                  ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".map"}
 
 
+# Files that must be text (XML, or HTML and text a reader reads): no character XML 1.0 forbids. Pagefind's
+# index files are binary (CBOR) inside their gzip and are left out.
+XML_TEXT_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".txt", ".svg", ".json", ".css"}
+
+
 def check_file(root: str, rel: str, policy: Policy) -> list[Problem]:
     """Every check that applies to one file."""
     path = os.path.join(root, rel)
@@ -121,6 +126,8 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
             # Emails and phone numbers are looked for in what readers read (pages, feeds, the
             # search index), not in code, where minified numbers and library credits look alike.
             problems += text.check(content, policy, prose=suffix not in (".css", ".js", ".mjs", ".map"))
+            if suffix in XML_TEXT_SUFFIXES:
+                problems += text.forbidden_characters(content)
     return problems
 
 

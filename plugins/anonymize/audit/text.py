@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -80,6 +81,19 @@ def _phones(content: str, policy) -> list[str]:
 
 def _candidate(run: str) -> bool:
     return sum(ch.isdigit() for ch in run) >= 7 and not ISO_DATE.search(run) and not DECIMAL.fullmatch(run)
+
+
+@lru_cache(maxsize=1)
+def _forbidden() -> re.Pattern:
+    """Characters XML 1.0 forbids (and the controls and noncharacters it discourages), from the shared table."""
+    body = "".join(f"\\U{int(a, 16):08x}-\\U{int(b, 16):08x}" for a, b in load("text")["forbidden"]["ranges"])
+    return re.compile(f"[{body}]")
+
+
+def forbidden_characters(content: str) -> list[str]:
+    """A feed or sitemap holding one is not XML; in a page it is an invisible mark. Named with its offset."""
+    return [f"character XML 1.0 forbids: U+{ord(m.group(0)):04X} at offset {m.start()}"
+            for m in itertools.islice(_forbidden().finditer(content), 20)]
 
 
 def _hidden(content: str) -> list[str]:

@@ -79,4 +79,19 @@ def enforce(settings: MutableMapping[str, Any]) -> list[str]:
     pseudonym = settings["ANONYMIZE_PSEUDONYM"] or "Anonymous"
     settings["ANONYMIZE_PSEUDONYM"] = pseudonym
     settings["AUTHOR"] = pseudonym
+    _text_is_text(settings)
     return overridden
+
+
+def _text_is_text(settings: MutableMapping[str, Any]) -> None:
+    """Templates escape every value they print (Jinja's autoescape); `text_of` makes text of scrubbed HTML.
+
+    A header value is text wherever it goes: printed into a page it is escaped
+    for element content or an attribute, unless it is scrubbed HTML the theme
+    marks `|safe` (an essay's body, its summary). Descriptions are the text of
+    the scrubbed summary (`|text_of`), never its tags stripped by a pattern.
+    """
+    from anonymize.scrub.html_tree import text_of
+
+    settings["JINJA_ENVIRONMENT"] = {**(settings.get("JINJA_ENVIRONMENT") or {}), "autoescape": True}
+    settings["JINJA_FILTERS"] = {**(settings.get("JINJA_FILTERS") or {}), "text_of": text_of}
