@@ -8,22 +8,18 @@ import os
 from pelican import signals
 
 from anonymize.audit import policy as audit_policy
+from anonymize.pelican_plugin import confine, state
 from anonymize.pelican_plugin import settings as plugin_settings
-from anonymize.pelican_plugin import state
 from anonymize.pelican_plugin.features import reading_time, related
 from anonymize.pelican_plugin.features.responses import link_responses
 from anonymize.pelican_plugin.output import image_publish, mtimes, search_index
 from anonymize.pelican_plugin.output.sitemap_dates import on_finalized as sitemap_day_only
 from anonymize.pelican_plugin.reader import AnonymizingMarkdownReader
 from anonymize.pelican_plugin.speed import audit_ahead, fixed_urls, prescrub, scrub_cache, stale_output
-from anonymize.scrub.errors import AnonymizeError
+from anonymize.scrub.errors import AnonymizeError, BuildRefused
 from anonymize.scrub.report import report_logger
 
 logger = logging.getLogger("anonymize")
-
-
-class BuildRefused(Exception):
-    """Raised before anything is written when any source failed a check."""
 
 
 def on_initialized(pelican) -> None:
@@ -86,6 +82,7 @@ def on_build_start(pelican) -> None:
     as `get_generators` at the start of every run; it adds no generator.
     """
     _reset()
+    confine.refuse_symlinks(pelican)  # before any generator walks the content folder (Pelican follows links)
     stale_output.on_build_start(pelican)  # before Pelican would empty the output folder
     return None
 
@@ -115,11 +112,10 @@ def on_readers_init(readers) -> None:
 def on_generators_finalized(generators) -> None:
     """Fail closed: if any source was refused, stop before writing anything."""
     current = state.current()
-    if current.errors:
-        problems = "\n".join(f"  - {err}" for err in _unique(current.errors))
-        raise BuildRefused(
-            f"{len(_unique(current.errors))} source file(s) cannot be published:\n{problems}"
-        )
+    skipped = confine.skipped_sources(generators[0].context, {err.path for err in current.errors}) if generators else []
+    if current.errors or skipped:
+        errors = sorted(_unique(current.errors), key=lambda err: err.path)
+        raise BuildRefused([line for err in errors for line in str(err).splitlines()] + skipped)
 
 
 def on_finalized(pelican) -> None:
