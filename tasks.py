@@ -63,16 +63,16 @@ def clean(c, output="output"):
         print(line)
 
 
-@task(help={
-    "path": "an image file or a folder of images (several: invoke scrub --out DIR -- A B C)",
+@task(iterable=["path"], help={
+    "path": "an image file or a folder of images; repeat it, or give them after a -- (invoke scrub --out DIR -- A B)",
     "out": "folder for the cleaned copies, named by content hash (required unless --show)",
     "show": "only list what each image carries and would lose; write nothing",
 })
-def scrub(c, path="", out=None, show=False):
+def scrub(c, path=None, out=None, show=False):
     """Clean images before sending them: metadata out, pixels kept, originals never touched."""
     from anonymize.desk.image_files import scrub as scrub_images
 
-    failures = scrub_images(([path] if path else []) + shlex.split(c.remainder), out, show)
+    failures = scrub_images(list(path or []) + shlex.split(c.remainder), out, show)
     if failures:
         raise Refused(f"scrub: {failures} file(s) could not be cleaned (listed above): re-export them as JPEG or PNG")
 
@@ -98,9 +98,9 @@ def intake(c, file, images=None, title=None):
     print(f"review it: .venv/bin/invoke review {sid}   (edit it on {branch}; never merge that branch)")
 
 
-@task(positional=["id"], help={"id": "one submission (default: every pending one)", "json": "print JSON",
+@task(help={"id": "one submission (default: every pending one)", "json": "print JSON",
                                "markdown": "print Markdown (for a private review channel only)"})
-def review(c, id="", json=False, markdown=False):
+def review(c, id=None, json=False, markdown=False):
     """List the identifier findings of pending submissions (on their branches and in the working tree)."""
     from anonymize.desk.review import as_json, as_markdown, as_table, pending
 

@@ -309,7 +309,7 @@ def test_long_work_shows_progress_and_a_huge_essay_is_refused(content_copy, tmp_
     photos.mkdir()
     for i in range(3):
         (photos / f"p{i}.jpg").write_bytes(gen.jpeg_with_metadata(gen.corridor(64 + i, 48)))
-    scrub = subprocess.run([INVOKE, "scrub", str(photos), "--out", str(tmp_path / "clean")], cwd=ROOT,
+    scrub = subprocess.run([INVOKE, "scrub", "--path", str(photos), "--out", str(tmp_path / "clean")], cwd=ROOT,
                            capture_output=True, text=True, env={**os.environ, "TTY_COMPATIBLE": "1"})
     assert scrub.returncode == 0 and "Scrubbing images" in scrub.stderr, scrub.stderr
     huge = "Title: Huge\nDate: 2025-01-01\n\n" + ("All work and no play. " * 60_000) + "\n"
@@ -352,7 +352,7 @@ def test_review_gives_header_lines_and_ignores_hashed_image_names(repo, tmp_path
                                   "Summary: A shift at St. Elsewhere, call 617-555-0142\n\n"
                                   "The ward was quiet.\n\n![board](board.jpg)\n")
     sid = intake(repo, src, "--images", str(photos))
-    report = json.loads(inv(repo, "review", sid, "--json").stdout)
+    report = json.loads(inv(repo, "review", "--id", sid, "--json").stdout)
     findings = report["submissions"][0]["findings"]
     text = git(repo, "show", f"submission/{sid}:submissions/{sid}/index.md").split("\n")
     by_text = {f["text"]: f["line"] for f in findings}

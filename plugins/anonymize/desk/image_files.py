@@ -39,7 +39,7 @@ def scrub(given: list[str], out: str | None, show: bool) -> int:
 
     paths = image_paths(given)
     if not paths:
-        raise Refused("scrub: no image given: invoke scrub PHOTO --out DIR (several: invoke scrub --out DIR -- A B C)")
+        raise Refused("scrub: no image given: invoke scrub --out DIR -- PHOTO... (or --path PHOTO)")
     if not show and not out:
         raise Refused("scrub: no --out: say where the cleaned copies go (--out DIR), or use --show")
     target = Path(out) if out else None
