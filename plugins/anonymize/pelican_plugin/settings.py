@@ -12,6 +12,8 @@ from typing import Any
 
 from pelican.settings import DEFAULT_CONFIG
 
+from anonymize.scrub.limits import DEFAULT_MAX_ESSAY_BYTES
+
 logger = logging.getLogger("anonymize")
 
 # Setting -> the only value a build may run with.
@@ -51,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_WORKERS": None,
     # The audit's result cache; when set (invoke build sets it), pages are checked as they are written.
     "ANONYMIZE_AUDIT_CACHE_PATH": None,
+    # The largest essay (in bytes of its source) a build takes; a bigger one is refused naming it.
+    "ANONYMIZE_MAX_ESSAY_BYTES": DEFAULT_MAX_ESSAY_BYTES,
 }
 
 EMBED_POLICIES = ("link", "drop")
