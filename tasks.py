@@ -20,12 +20,10 @@ from anonymize.desk import build as runner  # noqa: E402
 PROJECT = runner.Project(ROOT)
 
 
-@task(help={
-    "content": "content folder holding essays/ and pages/ (default: content)",
-    "output": "folder for the development build (default: output; never the published folder)",
-    "settings": "Pelican settings file (default: pelicanconf.py)",
-    "cache_path": "where Pelican, the scrub cache and the audit keep their caches (default: cache)",
-})
+@task(help={"content": "content folder holding essays/ and pages/ (default: content)",
+            "output": "folder for the development build (default: output; never the published folder)",
+            "settings": "Pelican settings file (default: pelicanconf.py)",
+            "cache_path": "where Pelican, the scrub cache and the audit keep their caches (default: cache)"})
 def build(c, content="content", output="output", settings="pelicanconf.py", cache_path=None):
     """Build the site with the anonymizing plugin, index it for search, then audit it (fails on any leak)."""
     runner.build(PROJECT, content, output, settings, cache_path)
@@ -35,25 +33,16 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
             "settings": "Pelican settings file (default: pelicanconf.py)"})
 def serve(c, output="output", port="8000", settings="pelicanconf.py"):
     """Serve a built site on 127.0.0.1 only; Ctrl-C or SIGTERM stops it and everything it started."""
-    from anonymize.desk import serve as server
-
     number = port_number(port)
     runner.check_arguments(PROJECT, None, None, settings)
-    server.serve(ROOT, runner.PY, output, number, settings)
+    runner.serve(PROJECT, output, number, settings)
 
 
 @task(help={"content": "content folder (default: content)", "output": "development build folder (default: output)",
             "port": "port on 127.0.0.1 (default: 8000)", "settings": "Pelican settings file (default: pelicanconf.py)"})
 def livereload(c, content="content", output="output", port="8000", settings="pelicanconf.py"):
     """Build, serve on 127.0.0.1, and build again on every change; each problem is reported once per change."""
-    from anonymize.desk import serve as server
-
-    number = port_number(port)
-    runner.check_arguments(PROJECT, content, output, settings)
-    runner.refuse_published(PROJECT, output)
-    cmd = [runner.PY, "-m", "invoke", "build", "--content", content, "--output", output, "--settings", settings]
-    watched = [PROJECT.path(content), ROOT / "theme", PROJECT.path(settings)]
-    server.livereload(ROOT, cmd, output, number, settings, watched)
+    runner.livereload(PROJECT, content, output, port_number(port), settings)
 
 
 @task(help={"output": "the development build to remove (default: output)"})
@@ -66,8 +55,7 @@ def clean(c, output="output"):
 @task(iterable=["path"], help={
     "path": "an image file or a folder of images; repeat it, or give them after a -- (invoke scrub --out DIR -- A B)",
     "out": "folder for the cleaned copies, named by content hash (required unless --show)",
-    "show": "only list what each image carries and would lose; write nothing",
-})
+    "show": "only list what each image carries and would lose; write nothing"})
 def scrub(c, path=None, out=None, show=False):
     """Clean images before sending them: metadata out, pixels kept, originals never touched."""
     from anonymize.desk.image_files import scrub as scrub_images
@@ -78,8 +66,6 @@ def scrub(c, path=None, out=None, show=False):
 
 
 # --- the editor's desk ---------------------------------------------------------------------------------------------
-
-
 def _desk():
     from anonymize.desk.desk import for_project
 
@@ -91,11 +77,7 @@ def _desk():
             "title": "the title, for a .txt or a file without one"})
 def intake(c, file, images=None, title=None):
     """Scrub a submission and commit it on its own branch submission/<id> under the desk identity, dated to the day."""
-    sid, branch, removed = _desk().intake(Path(file), Path(images) if images else None, title)
-    print(f"submission {sid} is on branch {branch} ({len(removed)} thing(s) removed; original left untouched)")
-    for entry in removed:
-        print(f"  {entry.action} {entry.kind}: {entry.what}")
-    print(f"review it: .venv/bin/invoke review {sid}   (edit it on {branch}; never merge that branch)")
+    print(_desk().intake_report(Path(file), Path(images) if images else None, title))
 
 
 @task(help={"id": "one submission (default: every pending one)", "json": "print JSON",
@@ -138,13 +120,9 @@ def reject(c, id, reason=""):
 @task
 def purge(c):
     """Remove decided submissions' originals from the repository for good (reflogs expired, unreachable objects)."""
-    from anonymize.desk.purge import purge as purge_repo
+    from anonymize.desk.purge import purge_and_report
 
-    result = purge_repo(_desk().repo)
-    print(f"purge: {result.objects_before - result.objects_after} unreachable object(s) removed; "
-          f"{len(result.branches_deleted)} decided branch(es) deleted")
-    if result.still_reachable:
-        raise Refused(*result.still_reachable)
+    print(purge_and_report(_desk().repo))
 
 
 @task(help={"id": "submission id", "output": "where to build (default: output-preview; git-ignored)"})
@@ -155,8 +133,6 @@ def preview(c, id, output="output-preview"):
 
 
 # --- audit and publish ---------------------------------------------------------------------------------------------
-
-
 @task(help={"site": "the built site to audit (e.g. output or published)",
             "policy": "the build's hand-over (default: .unsigned/audit-policy.json when it exists)"})
 def audit(c, site, policy=None):
@@ -176,13 +152,10 @@ def publish(c, content="content", output="published", settings="publishconf.py")
     print(runner.publish(PROJECT, content, output, settings))
 
 
-@task(help={
-    "essays": "essays in the main corpus (default 1000)",
-    "images": "photos referenced by the essays of the site corpus (default 0)",
-    "runs": "runs per measurement; medians are reported (default 5: this kind of machine is noisy)",
-    "large": "essays in the scaling corpus (default 10000; 0 skips it)",
-    "photos": "12-megapixel photos for the image scrub comparison (default 24; 0 skips it)",
-})
+@task(help={"essays": "essays in the main corpus (default 1000)", "images": "photos the site corpus's essays show "
+            "(default 0)", "runs": "runs per measurement, medians reported (default 5)", "large": "essays in the "
+            "scaling corpus (default 10000; 0 skips it)", "photos": "12-MP photos for the image scrub comparison "
+            "(default 24; 0 skips it)"})
 def bench(c, essays=1000, images=0, runs=5, large=10000, photos=24):
     """Measure the pipeline against bare Pelican, rebuilds, image scrubbing and scale; write bench/results.md."""
     sys.path.insert(0, str(ROOT))

@@ -396,3 +396,19 @@ def test_intake_edit_accept_purge_leaves_no_trace_of_the_name(repo, tmp_path):
     assert site.returncode == 0, site.stdout[-2000:] + site.stderr[-2000:]
     assert (repo / "output" / "essays" / "the-handover" / "index.html").is_file()
     shutil.rmtree(repo / "output")
+
+
+def test_every_task_describes_every_option():
+    import inspect
+
+    import tasks
+    from invoke import Collection
+
+    undocumented = []
+    for name, task in Collection.from_module(tasks).tasks.items():
+        params = list(inspect.signature(task.body).parameters)[1:]
+        assert task.__doc__ or task.body.__doc__, name
+        undocumented += [f"{name} --{p}" for p in params if not (task.help or {}).get(p)]
+    assert undocumented == []
+    assert len(Path(tasks.__file__).read_text("utf-8").splitlines()) < 200
+    assert "_getframe" not in Path(tasks.__file__).read_text("utf-8")

@@ -222,3 +222,20 @@ def preview(project: Project, sid: str, output: str) -> str:
         page = desk.preview_content(sid, project.root / "content", content)
         build(project, str(content), output, "pelicanconf.py")
     return f"{output}/{page}"
+
+
+def serve(project: Project, output: str, port: int, settings: str) -> None:
+    from anonymize.desk import serve as server
+
+    server.serve(project.root, PY, output, port, settings)
+
+
+def livereload(project: Project, content: str, output: str, port: int, settings: str) -> None:
+    """Build, serve, build again on each change; each build is `invoke build` in a child (its lock, its audit)."""
+    from anonymize.desk import serve as server
+
+    check_arguments(project, content, output, settings)
+    refuse_published(project, output)
+    cmd = [PY, "-m", "invoke", "build", "--content", content, "--output", output, "--settings", settings]
+    watched = [project.path(content), project.root / "theme", project.path(settings)]
+    server.livereload(project.root, cmd, output, port, settings, watched)

@@ -20,7 +20,7 @@ from pathlib import Path
 from pelican.utils import slugify
 
 from anonymize.cli import Refused
-from anonymize.desk import gitdesk
+from anonymize.desk import gitdesk, progress
 from anonymize.desk.clean import clean
 from anonymize.desk.formats import IntakeError, read
 from anonymize.desk.review import BRANCH_PREFIX, DECISIONS, HASHED_IMAGE, decided, findings_for
@@ -115,6 +115,15 @@ class Desk:
         branch = f"{BRANCH_PREFIX}{sid}"
         gitdesk.commit_to_branch(self.repo, branch, files, f"Intake submission {sid}", self.env())
         return sid, branch, cleaned.report.for_source(f"submissions/{sid}")
+
+    def intake_report(self, source: Path, images: Path | None = None, title: str | None = None) -> str:
+        """Intake, and what to tell the editor: the id, the branch, what was removed, what to do next."""
+        with progress.status(f"Taking in {source.name}…"):
+            sid, branch, removed = self.intake(source, images, title)
+        lines = [f"submission {sid} is on branch {branch} ({len(removed)} thing(s) removed; original left untouched)"]
+        lines += [f"  {entry.action} {entry.kind}: {entry.what}" for entry in removed]
+        lines.append(f"review it: .venv/bin/invoke review --id {sid}   (edit it on {branch}; never merge that branch)")
+        return "\n".join(lines)
 
     # --- locate ---------------------------------------------------------------------
     def locate(self, sid: str) -> Source:

@@ -44,6 +44,17 @@ def purge(repo: Path) -> Purged:
     return result
 
 
+def purge_and_report(repo: Path) -> str:
+    """Purge; the line to print, or Refused naming every ref that still reaches an original."""
+    from anonymize.cli import Refused
+
+    result = purge(repo)
+    if result.still_reachable:
+        raise Refused(*result.still_reachable)
+    return (f"purge: {result.objects_before - result.objects_after} unreachable object(s) removed; "
+            f"{len(result.branches_deleted)} decided branch(es) deleted; no ref reaches a decided submission")
+
+
 def reachable_originals(repo: Path, sids: set[str]) -> list[str]:
     """`ref: reaches submission ID: what to do` for every ref whose history still holds a decided submission."""
     lines = []
