@@ -199,7 +199,7 @@ def test_build_errors_are_one_line_each_naming_every_field(content_copy, tmp_pat
     built = run_build(content_copy, tmp_path / "out")
     one_line_each(built, "essays/zz-latin.md: not UTF-8", "essays/zz-empty.md: the file is empty",
                   "essays/zz-title-only.md: empty header 'Title:'", "essays/zz-title-only.md: missing header 'Date:'",
-                  "essays/zz-feb.md: date '2025-02-30' is not a day", "essays/zz-no-date.md: empty header 'Title:'",
+                  "essays/zz-feb.md: date '2025-02-30' does not parse as a day", "essays/zz-no-date.md: empty header 'Title:'",
                   "essays/zz-no-date.md: missing header 'Date:'")
 
 

@@ -20,15 +20,32 @@ class _QuietSkips(logging.Filter):
         return not str(record.msg).startswith("Could not process")
 
 
-def problem_lines(exc: BaseException, settings_file: str) -> list[str]:
+def problem_lines(exc: BaseException, where: str) -> list[str]:
     lines = getattr(exc, "lines", None)
     if isinstance(lines, list) and lines:
-        return [str(line) for line in lines]
+        summary = getattr(exc, "summary", None)
+        return [str(line) for line in lines] + ([f"{where}: {summary}: fix each file named above; nothing "
+                                                  "was written"] if summary else [])
     path = getattr(exc, "path", None)
     if path:
         return str(exc).splitlines()
-    return [f"{settings_file}: the build stopped: {type(exc).__name__}: {exc}: "
+    return [f"{where}: the build stopped: {type(exc).__name__}: {exc}: "
             "fix the settings or the file named, or run `invoke --debug build` for the traceback"]
+
+
+def content_problem(settings) -> str | None:
+    """A content folder that is not one: essays given without their essays/ folder, or nothing to build at all.
+    (Pelican would build an empty site and Pagefind stop at "no html files".)"""
+    root = settings["PATH"]
+    missing = [f for f in settings.get("ARTICLE_PATHS", []) if not os.path.isdir(os.path.join(root, f))]
+    pages = [f for f in settings.get("PAGE_PATHS", []) if os.path.isdir(os.path.join(root, f))]
+    loose = [n for n in os.listdir(root) if n.endswith((".md", ".markdown", ".mdown", ".mkd"))]
+    if missing and (loose or not pages):
+        folder = missing[0]
+        return (f"{root}: no {folder}/ folder" + (f" (it holds {len(loose)} essay file(s) directly)" if loose else "")
+                + f": give the content folder that holds {folder}/ and pages/ (--content DIR), or move the essays "
+                  f"into {folder}/")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,11 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("pelican.generators").addFilter(_QuietSkips())
     try:
         pelican, settings = get_instance(args)
-        missing = [folder for folder in settings.get("ARTICLE_PATHS", [])
-                   if not os.path.isdir(os.path.join(settings["PATH"], folder))]
-        if missing:
-            print("\n".join(f"{settings['PATH']}: no {folder}/ folder: give the content folder that holds "
-                            f"{folder}/ and pages/ (--content DIR)" for folder in missing), file=sys.stderr)
+        problem = content_problem(settings)
+        if problem:
+            print(problem, file=sys.stderr)
             return 1
         with console.status("Building the site…"):
             pelican.run()
@@ -58,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - every error ends as lines; tracebacks only when asked for
         if debug:
             raise
-        print("\n".join(problem_lines(exc, args.settings or "pelicanconf.py")), file=sys.stderr)
+        print("\n".join(problem_lines(exc, args.path or args.settings or "pelicanconf.py")), file=sys.stderr)
         return 1
     return 0
 

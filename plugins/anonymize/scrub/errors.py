@@ -20,5 +20,7 @@ class BuildRefused(Exception):
     """Raised before anything is written when any source failed a check; `lines` says each problem once."""
 
     def __init__(self, lines: list[str]) -> None:
-        super().__init__(f"{len(lines)} problem(s) stop the build:\n" + "\n".join(f"  - {line}" for line in lines))
+        files = {line.split(": ", 1)[0] for line in lines}
+        self.summary = f"{len(files)} source file(s) cannot be published"
+        super().__init__(f"{self.summary}:\n" + "\n".join(f"  - {line}" for line in lines))
         self.lines = lines

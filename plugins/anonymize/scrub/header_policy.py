@@ -62,7 +62,7 @@ def day_of(value: str, source: str) -> tuple[str, bool]:
     try:
         parsed = get_date(value.strip())
     except (ValueError, OverflowError) as exc:
-        raise AnonymizeError(source, f"date {value.strip()!r} is not a day ({exc}): write a real day as "
+        raise AnonymizeError(source, f"date {value.strip()!r} does not parse as a day ({exc}): write a real day as "
                                      "'Date: YYYY-MM-DD'") from None
     day = parsed.strftime("%Y-%m-%d")
     return day, value.strip() != day
