@@ -37,9 +37,11 @@ class Project:
 
     def env(self, **extra: str) -> dict[str, str]:
         """The child's environment: our package importable, --debug passed on."""
+        from anonymize.cli import debugging
+
         plugins = str(self.root / "plugins")
         path = os.pathsep.join(p for p in (plugins, os.environ.get("PYTHONPATH", "")) if p)
-        return {**os.environ, "PYTHONPATH": path, **extra}
+        return {**os.environ, "PYTHONPATH": path, **({"UNSIGNED_DEBUG": "1"} if debugging() else {}), **extra}
 
 
 def pelican_cmd(content: str, output: str, settings: str, *extra: str) -> list[str]:

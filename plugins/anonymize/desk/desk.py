@@ -52,7 +52,12 @@ class Source:
     def images(self) -> dict[str, bytes]:
         """The submission's images by name; only the hash-named files intake wrote are taken."""
         if self.ref is None:
-            paths = [str(p.relative_to(self.repo)) for p in sorted((self.repo / self.folder).rglob("*")) if p.is_file()]
+            found = sorted((self.repo / self.folder).rglob("*"))
+            links = [str(p.relative_to(self.repo)) for p in found if p.is_symlink()]
+            if links:
+                raise Refused(*(f"{link}: a symbolic link in a submission: remove it; only the files intake wrote "
+                                "are taken" for link in links))
+            paths = [str(p.relative_to(self.repo)) for p in found if p.is_file()]
         else:
             paths = gitdesk.ls(self.repo, self.ref, self.folder + "/")
         out = {}
