@@ -10,7 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import CONTENT, ROOT
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
 EDITOR = ("Edith Editor-Realname", "edith.realname@hospital.example")
@@ -34,8 +34,9 @@ def make_repo(tmp_path: Path) -> Path:
     repo.mkdir()
     for name in ("pelicanconf.py", "publishconf.py", "tasks.py", "Makefile", ".gitignore", "requirements.lock"):
         shutil.copy2(ROOT / name, repo / name)
-    for folder in ("plugins", "theme", "content"):
+    for folder in ("plugins", "theme"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(CONTENT, repo / "content")  # the tests' own sample site, never the editor's content/
     (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)
     (repo / "submissions").mkdir()
     (repo / "submissions" / "README.md").write_text("Pending submissions.\n", "utf-8")

@@ -199,8 +199,8 @@ def test_build_errors_are_one_line_each_naming_every_field(content_copy, tmp_pat
     built = run_build(content_copy, tmp_path / "out")
     one_line_each(built, "essays/zz-latin.md: not UTF-8", "essays/zz-empty.md: the file is empty",
                   "essays/zz-title-only.md: empty header 'Title:'", "essays/zz-title-only.md: missing header 'Date:'",
-                  "essays/zz-feb.md: date '2025-02-30' does not parse as a day", "essays/zz-no-date.md: empty header 'Title:'",
-                  "essays/zz-no-date.md: missing header 'Date:'")
+                  "essays/zz-feb.md: date '2025-02-30' does not parse as a day",
+                  "essays/zz-no-date.md: empty header 'Title:'", "essays/zz-no-date.md: missing header 'Date:'")
 
 
 def test_wrong_arguments_are_named_in_one_line_each(tmp_path):
@@ -401,8 +401,9 @@ def test_intake_edit_accept_purge_leaves_no_trace_of_the_name(repo, tmp_path):
 def test_every_task_describes_every_option():
     import inspect
 
-    import tasks
     from invoke import Collection
+
+    import tasks
 
     undocumented = []
     for name, task in Collection.from_module(tasks).tasks.items():

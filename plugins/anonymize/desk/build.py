@@ -32,8 +32,18 @@ class Project:
     def path(self, given: str | os.PathLike) -> Path:
         return Path(os.path.abspath(self.root / given))
 
-    def policy_path(self) -> Path:
-        return self.root / ".unsigned" / "audit-policy.json"
+    def settings(self, settings: str, site: str | os.PathLike) -> dict:
+        """The Pelican settings of a build of `site` (PATH: any existing folder; only the output matters here)."""
+        from pelican.settings import read_settings
+
+        return read_settings(str(self.path(settings)), override={"OUTPUT_PATH": str(self.path(site)),
+                                                                  "PATH": str(self.root)})
+
+    def policy_path(self, settings: str, site: str | os.PathLike) -> Path:
+        """The audit hand-over of the build that wrote `site` with these settings (anonymize.paths)."""
+        from anonymize import paths
+
+        return Path(paths.policy_path(self.settings(settings, site), str(self.path(site))))
 
     def env(self, **extra: str) -> dict[str, str]:
         """The child's environment: our package importable, --debug passed on."""
@@ -83,7 +93,7 @@ def build(project: Project, content: str, output: str, settings: str, cache_path
 
 
 def _build(project: Project, content: str, output: str, settings: str, cache_path: str | None,
-           fresh_audit: bool = False) -> None:
+           fresh_audit: bool = False, gate=None) -> None:
     extra = ["--cache-path", cache_path] if cache_path else []
     # Editors rebuild often: pages whose bytes were audited before are not read again, and the build checks
     # each page as it writes it, on an idle core (audit_ahead.py). `invoke audit` and `invoke publish` audit
@@ -103,20 +113,22 @@ def _build(project: Project, content: str, output: str, settings: str, cache_pat
     os.close(write_end)
     problems = None
     try:
-        if _said_written(proc, read_end):
+        if _said_written(proc, read_end) and gate is None:
             loading.join()
             with progress.status("Auditing the built site…"):
-                problems = audit_problems(output, project.policy_path(), cache_dir=audit_cache, root=project.root)
+                problems = audit_problems(output, project.policy_path(settings, output), cache_dir=audit_cache,
+                                          root=project.root)
     finally:
         code = proc.wait()
-    if code != 0:
-        # A failed build would otherwise leave the last site standing, a withdrawn essay with it.
-        empty_output(project, content, output, settings)
+    if code != 0:  # the plugin has emptied the output folder, as Pelican's wipe first would have
         raise Refused(f"{output}: the build failed (the lines above say why): nothing was published; "
                       "fix each file named and build again")
-    if problems is None:  # Pelican ended without saying so (settings without our plugin): audit now
+    if gate is not None:
+        gate()
+    if problems is None:  # Pelican ended without saying so (another plugin ran after ours), or the gate first
         loading.join()
-        problems = audit_problems(output, project.policy_path(), cache_dir=audit_cache, root=project.root)
+        problems = audit_problems(output, project.policy_path(settings, output), cache_dir=audit_cache,
+                                  root=project.root)
     report_audit(output, problems)
 
 
@@ -134,15 +146,15 @@ def _said_written(proc: subprocess.Popen, fd: int) -> bool:
         os.close(fd)
 
 
-def empty_output(project: Project, content: str, output: str, settings: str) -> None:
-    """Pelican's wipe of the output folder, with its retention list and its guard for a folder holding content."""
-    from pelican.settings import read_settings
-    from pelican.utils import clean_output_dir
-
-    out, src = os.path.realpath(project.path(output)), os.path.realpath(project.path(content))
-    if os.path.commonpath([out]) != os.path.commonpath([out, src]) and os.path.isdir(out):
-        retention = read_settings(str(project.path(settings))).get("OUTPUT_RETENTION", [])
-        clean_output_dir(out, retention)
+def _gate(refusals, gate_error, report: str) -> None:
+    """Refused naming each unacknowledged finding the publishing build reported."""
+    try:
+        found = refusals(report)
+    except gate_error as exc:
+        raise Refused(str(exc)) from None
+    if found:
+        raise Refused(*(f"{line}: unacknowledged finding: edit it out or acknowledge it (invoke ack)"
+                        for line in found), f"publish refused: {len(found)} unacknowledged finding(s)")
 
 
 def audit_problems(site: str | Path, policy: Path | None, cache_dir: Path | None = None,
@@ -152,7 +164,10 @@ def audit_problems(site: str | Path, policy: Path | None, cache_dir: Path | None
     site_path = Path(root or ".") / site
     if not site_path.is_dir():
         raise Refused(f"{site}: no such folder: give the folder of a built site (e.g. output)")
-    return audit_site(site_path, Policy.load(policy), cache_dir=cache_dir)
+    chosen, why = Policy.for_site(policy, site_path)
+    if why:
+        print(f"audit: {why}", file=sys.stderr)
+    return audit_site(site_path, chosen, cache_dir=cache_dir)
 
 
 def report_audit(site: str | Path, problems: list) -> None:
@@ -166,12 +181,17 @@ def report_audit(site: str | Path, problems: list) -> None:
 
 
 def audit(project: Project, site: str, policy: str | None) -> None:
-    report_audit(site, audit_problems(site, Path(policy) if policy else project.policy_path(), root=project.root))
+    chosen = Path(policy) if policy else project.policy_path("pelicanconf.py", site)
+    report_audit(site, audit_problems(site, chosen, root=project.root))
 
 
 def publish(project: Project, content: str, output: str, settings: str) -> str:
-    """Gate, build into a staging folder, audit it, swap `output` to it; anything failing leaves `output` alone."""
-    from anonymize.desk.publish_gate import check_publish_gate
+    """Build into a staging folder, gate and audit it, swap `output` to it; anything failing leaves `output` alone.
+
+    The gate reads what this very build read (its report): every essay it published, drafts by their parsed status.
+    """
+    from anonymize import paths
+    from anonymize.desk.publish_gate import GateError, refusals
 
     check_arguments(project, content, None, settings)
     live = project.path(output)
@@ -179,15 +199,10 @@ def publish(project: Project, content: str, output: str, settings: str) -> str:
         raise Refused(f"{output}: is a development build, not a published site: publish into its own folder "
                       "(--output published, the default); development builds stay in output/")
     with lock.held(live, "invoke publish"):
-        gate = check_publish_gate(project.path(content))
-        if gate:
-            raise Refused(*(f"{line}: unacknowledged finding: edit it out or acknowledge it (invoke ack)"
-                            for line in gate),
-                          f"{output}: publish refused ({len(gate)} unacknowledged finding(s)); the published "
-                          "site is unchanged")
         staging = atomic.new_staging(live.parent / ".sites")
         try:
-            _build(project, content, str(staging), settings, None, fresh_audit=True)
+            _build(project, content, str(staging), settings, None, fresh_audit=True,
+                   gate=lambda: _gate(refusals, GateError, paths.report_path(project.settings(settings, staging))))
         except Refused as exc:
             atomic.discard(staging)
             raise Refused(*exc.lines, f"{output}: publish refused: the published site is unchanged") from None

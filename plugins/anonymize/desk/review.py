@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anonymize.desk import gitdesk
-from anonymize.desk.submission import acknowledged, parse
-from anonymize.scrub.findings import Finding, detect
-from anonymize.scrub.links import clean_url
+from anonymize.scrub.findings import Finding
+from anonymize.scrub.findings.essay import findings_for, parse
 
 BRANCH_PREFIX = "submission/"
 DECISIONS = "submissions/decisions.tsv"
-# The names intake gives images: 20 hex digits of their content hash. Ours, never the contributor's identifier.
+# The names intake gives images: 20 hex digits of their content hash (see scrub/findings/essay.py).
 HASHED_IMAGE = re.compile(r"[0-9a-f]{20}\.(?:jpg|png|webp|gif)")
-HEADER_SHOWN = ("title", "summary", "content_note")
 
 
 @dataclass
@@ -33,39 +31,6 @@ def decided(repo: Path) -> set[str]:
     if not path.is_file():
         return set()
     return {line.split("\t", 1)[0] for line in path.read_text("utf-8").splitlines() if line.strip()}
-
-
-def findings_for(text: str) -> list[Finding]:
-    header, body = parse(text)
-    offset = len(text.split("\n")) - len(body.split("\n")) + 1  # body starts after the header and blank line
-    body_for_detection = _without_tracking(body)
-    found = [Finding(f.kind, f.text, f.line + offset - 1) for f in detect(body_for_detection, acknowledged(header))]
-    return _header_findings(text, acknowledged(header)) + found
-
-
-def _header_findings(text: str, acked: list[str]) -> list[Finding]:
-    """Findings in the header values a reader sees, each with its own line number."""
-    found = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            break
-        key, sep, value = line.partition(":")
-        if sep and key.strip().lower().replace("-", "_") in HEADER_SHOWN:
-            found += [Finding(f.kind, f.text, number) for f in detect(value.strip(), acked)]
-    return found
-
-
-def _without_tracking(text: str) -> str:
-    """Link targets as they will be published (tracking tokens are removed by the build, not findings); the desk's
-    own hash-named images are not the contributor's words."""
-
-    def fix(m: re.Match) -> str:
-        if HASHED_IMAGE.fullmatch(m.group(2).rsplit("/", 1)[-1]):
-            return f"{m.group(1)}()"
-        cleaned, _ = clean_url(m.group(2))
-        return f"{m.group(1)}({cleaned or ''})"
-
-    return re.sub(r"(\[[^\]]*\])\(([^)\s]+)\)", fix, text)
 
 
 def pending(repo: Path, only: str | None = None) -> list[Pending]:
