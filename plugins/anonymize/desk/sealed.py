@@ -166,3 +166,41 @@ def intake_sealed(desk, source: Path, identity: Path, reply_path: str | os.PathL
             fh.write(f"{sid}\t{sealed.reply['kind']}\t{sealed.reply['address']}\n")
         shown = None
     return sid, branch, removed, shown
+
+
+# --- what `invoke keygen` and `invoke intake FILE.age` tell the editor ------------------------------------------------
+def _project(root: Path, settings_file: str = "pelicanconf.py"):
+    from pelican.settings import read_settings
+
+    from anonymize.desk.desk import for_project
+
+    return for_project(root, settings_file), read_settings(str(root / settings_file))
+
+
+def keygen_report(root: Path, identity: str | None = None) -> str:
+    """Create the desk identity for the project at `root`; the lines to print."""
+    desk, settings = _project(root)
+    path = identity_path(settings, identity)
+    recipient = keygen(path, desk.repo)
+    return (f"desk identity written to {path} (keep it secret, keep a backup offline, never commit it)\n"
+            f'put this in pelicanconf.py:\nANONYMIZE_DESK_RECIPIENT = "{recipient}"')
+
+
+def intake_report(root: Path, source: Path, identity: str | None = None) -> str:
+    """Take in a sealed essay for the project at `root`; the lines to print (the reply channel at most once)."""
+    desk, settings = _project(root)
+    replies = settings.get("ANONYMIZE_REPLY_CHANNELS_PATH")
+    sid, branch, removed, reply = intake_sealed(desk, source, identity_path(settings, identity), replies)
+    lines = [f"sealed submission {sid} is on branch {branch} ({len(removed)} thing(s) removed)"]
+    lines += [f"  {entry.action} {entry.kind}: {entry.what}" for entry in removed]
+    if reply:
+        lines += [f"the writer asked for replies by {reply['kind']}: {reply['address']}",
+                  "  (shown this once and written nowhere: note it where the desk keeps replies, outside git)"]
+    elif replies:
+        lines.append(f"any reply channel the writer gave was added to {replies}")
+    else:
+        lines.append("the writer asked for no reply")
+    keep = settings.get("ANONYMIZE_SUBMIT_KEEP_DAYS", 14)
+    lines.append(f"delete {source} and the message it came in within {keep} days (the submit page promises it); "
+                 f"review it: .venv/bin/invoke review --id {sid}")
+    return "\n".join(lines)
