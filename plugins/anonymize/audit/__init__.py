@@ -120,6 +120,12 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
         content = files.decoded_text(data, rel)
         if content is not None:
             suffix = os.path.splitext(rel)[1].lower()
+            if suffix in (".html", ".htm") and "<script" in content:
+                # An inline script is code as a .js file is (the prepare page inlines its own, so it works saved as
+                # one file): a browser reads no tag inside it, so it is checked for hidden characters only.
+                scripts = "\n".join(m.group(2) for m in SCRIPT_BLOCK.finditer(content))
+                problems += text.check(scripts, policy, prose=False)
+                content = SCRIPT_BLOCK.sub(r"\1\3", content)
             if suffix in (".html", ".htm", ".svg"):
                 problems += markup.check_html(content, policy)
             elif suffix in (".xml", ".atom", ".rss"):
@@ -130,12 +136,6 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
                 content = text.without_pagefind_names(content)
             # Emails and phone numbers are looked for in what readers read (pages, feeds, the
             # search index), not in code, where minified numbers and library credits look alike.
-            if suffix in (".html", ".htm") and "<script" in content:
-                # An inline script is code as a .js file is (the prepare page inlines its own, so it works saved as
-                # one file): checked for hidden characters, not read as prose.
-                scripts = "\n".join(m.group(2) for m in SCRIPT_BLOCK.finditer(content))
-                problems += text.check(scripts, policy, prose=False)
-                content = SCRIPT_BLOCK.sub(r"\1\3", content)
             problems += text.check(content, policy, prose=suffix not in (".css", ".js", ".mjs", ".map"))
             if suffix in XML_TEXT_SUFFIXES:
                 problems += text.forbidden_characters(content)
