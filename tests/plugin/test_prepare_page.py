@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 
 from conftest import CONTENT, run_build, settings_with
@@ -27,7 +28,7 @@ def test_sample_site_lists_its_channels_and_pins_every_inline_script(site):
         assert needle in submit, needle
     assert "no submission channel configured" not in site.log
     page = (site.output / "prepare" / "index.html").read_text("utf-8")
-    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    csp = html.unescape(re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
     assert page.count("Content-Security-Policy") == 1
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if " " in d.strip())
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
