@@ -416,3 +416,19 @@ def test_any_wordpress_markup_becomes_html_without_error(pieces):
 
     out = to_html("".join(pieces), Context({1: "https://blog.example/wp-content/uploads/a.jpg"}, tally=Counter()))
     assert not BLOCK_COMMENT.search(out) and "\x00" not in out  # every whole block comment went; no marker left
+
+
+def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
+    from anonymize.desk.importers import RichProgress
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+    with RichProgress() as quiet:  # pytest's captured stderr is a pipe, as in a log or CI
+        quiet("import", 1, 2)
+    assert quiet.progress is None
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    with RichProgress() as drawn:
+        drawn("check", 1, 2)
+        drawn("import", 1, 2)
+    assert drawn.progress is not None and len(drawn.tasks) == 2
