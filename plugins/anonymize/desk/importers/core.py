@@ -85,6 +85,7 @@ class Post:
     summary: str = ""
     base_url: str = ""  # where the old site lived, to read root-relative image addresses
     own: tuple[str, ...] = ()  # the old site's own addresses (host, or host/path prefix): links there are unlinked
+    own_pages: frozenset[str] = frozenset()  # paths of the old site's own pages, whatever host a link gives them
     where: str = ""  # its place in the export, for error messages ("item 12")
 
 
@@ -204,7 +205,7 @@ def submission(post: Post, fmt: str, media_dir: Path | None, tmp: Path, day: dat
     markup: Counter = Counter()
     html, images = localise(post.html() if callable(post.html) else post.html, media, folder, post.base_url, notes,
                             markup, post.own)
-    html = unlink_own(html, post.own, notes, markup)
+    html = unlink_own(html, post.own, notes, markup, post.own_pages)
     header: dict[str, str] = {}
     if post.category.strip():
         header["category"] = one_line(post.category)
