@@ -139,10 +139,6 @@ def _table() -> _Table:
     return _Table(providers, always, finder, names - never, except_hosts, unless, exempt, scoped, keep, untouched)
 
 
-def _on(host: str, hosts) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
-
-
 def check_link(url: str) -> list[str]:
     """Tracking parameters, redirect wrappers and unsafe schemes in a link target."""
     url = CONTROL.sub("", url)
@@ -186,12 +182,13 @@ def check_link(url: str) -> list[str]:
             if raw.search(url):
                 problems.append(f"tracking in the path ({p.name}): {url[:100]}")
     labels = host.split(".")
-    on_host = set().union(*(t.scoped.get(".".join(labels[i:]), set()) for i in range(len(labels))))
+    above = {".".join(labels[i:]) for i in range(len(labels))}  # the host and every domain it is under
+    on_host = set().union(*(t.scoped.get(x, set()) for x in above))
     for n in names:
         ln = unquote(n).lower()
         if ln in on_host:
             bad.add(n)
-        elif (ln in t.names and host not in t.exempt and not _on(host, t.except_hosts.get(ln, ()))
+        elif (ln in t.names and host not in t.exempt and not above & t.except_hosts.get(ln, set())
               and not (ln in t.unless and t.unless[ln].search(url))):
             bad.add(n)
     bad = {n for n in bad if not any(k.fullmatch(unquote(n)) for k in kept)}
