@@ -73,10 +73,10 @@ class _Provider:
             elif key == "params":
                 rules = list(s.get("params", [])) + list(s.get("referral", []))
                 value = re.compile("|".join(f"(?:{x})" for x in rules), re.I) if rules else None
-            elif key == "exceptions":  # those anchored at the start as one pattern tried once, the others apart
+            elif key == "exceptions":  # those anchored at the start: one pattern tried at the start only
                 starts = [x[1:] for x in s.get(key, []) if x.startswith("^")]
-                value = [re.compile("^(?:" + "|".join(f"(?:{x})" for x in starts) + ")", re.I)] if starts else []
-                value += [re.compile(x, re.I) for x in s.get(key, []) if not x.startswith("^")]
+                value = ([re.compile("|".join(f"(?:{x})" for x in starts), re.I).match] if starts else [])
+                value += [re.compile(x, re.I).search for x in s.get(key, []) if not x.startswith("^")]
             else:
                 value = [re.compile(x, re.I) for x in s.get(key, [])]
             self.compiled[key] = value
@@ -167,7 +167,7 @@ def check_link(url: str) -> list[str]:
     for _end, ids in t.finder.iter(low):
         candidates.update(ids)
     for p in (t.providers[i] for i in sorted(candidates)):
-        if not p.get("pattern").match(url) or any(e.search(url) for e in p.get("exceptions")):
+        if not p.get("pattern").match(url) or any(test(url) for test in p.get("exceptions")):
             continue
         s = p.spec
         wrapped = any(n in s.get("redirect_params", []) and (s.get("gateway") or LOOKS_LIKE_URL.search(v))
