@@ -53,6 +53,13 @@ def left(tags: dict) -> list[str]:
     return found + [v for v in (gen.CAMERA_OWNER, gen.CAMERA_SERIAL, gen.CAMERA_MAKE, gen.TAKEN_AT) if v in text]
 
 
+def planted_in(data: bytes) -> list[str]:
+    """The phone's values a byte search finds in a published file (GPS as the rationals EXIF stores)."""
+    found = [v for v in (gen.CAMERA_OWNER, gen.CAMERA_SERIAL, gen.CAMERA_MAKE, gen.CAMERA_MODEL, gen.TAKEN_AT)
+             if v.encode() in data]
+    return found + ["GPS position" for needle in gen.gps_needles() if needle in data][:1]
+
+
 def rgba(data: bytes) -> Image.Image:
     with Image.open(io.BytesIO(data)) as im:
         return im.convert("RGBA")
@@ -84,6 +91,7 @@ def test_png_is_turned_from_each_source(source, turn, tmp_path):
         in cleaned.removed, cleaned.removed
     assert rgba(cleaned.data).tobytes() == UPRIGHT.convert("RGBA").tobytes()
     assert cleaned.data.endswith(b"IEND\xaeB`\x82")
+    assert planted_in(data) and planted_in(cleaned.data) == []
     if turn == 6:  # exiftool, the slower judge, on one turn per source
         assert orientation_read(exiftool(data, tmp_path, "in.png")), "exiftool must read the fixture's orientation"
         tags = exiftool(cleaned.data, tmp_path, "out.png")
@@ -141,6 +149,7 @@ def test_lossless_webp_is_turned_exactly(source, turn, tmp_path):
     assert cleaned.method == "lossless"
     assert any(r.startswith(f"orientation {turn} from the {WEBP_SOURCES[source]}") for r in cleaned.removed)
     assert rgba(cleaned.data).tobytes() == UPRIGHT.convert("RGBA").tobytes()
+    assert planted_in(data) and planted_in(cleaned.data) == []
     if turn == 6:
         assert orientation_read(exiftool(data, tmp_path, "in.webp"))
         tags = exiftool(cleaned.data, tmp_path, "out.webp")
@@ -167,6 +176,7 @@ def test_heic_is_turned_from_its_box_or_else_its_exif(source, turn, tmp_path):
     else:
         assert f"orientation {turn} from EXIF (no HEIF rotation box; turned upright)" in said, said
     assert mean_difference(rgba(cleaned.data), UPRIGHT) < 8  # HEIC to JPEG is a lossy conversion
+    assert planted_in(cleaned.data) == []
     r, g, b, _ = rgba(cleaned.data).getpixel((8, 8))
     assert r > 200 and g < 60 and b < 60, "red must be top-left"
     if turn == 6:

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import imagegen as gen
+import numpy as np
 import pytest
 from anonymize.scrub.images import clean_bytes, clean_file, hashed_name
 from conftest import require_tool, run_build
@@ -159,19 +160,25 @@ def test_mpo_is_published_as_its_first_picture(tmp_path):
     assert planted_in(cleaned.data) == []
 
 
-@pytest.mark.parametrize("orientation", [3, 6, 8])
+@pytest.mark.parametrize("orientation", range(2, 9))
 def test_multi_picture_with_orientation_is_turned_and_cut(orientation, tmp_path):
-    """The primary picture is turned upright losslessly; the second picture goes."""
+    """The primary picture is turned upright in the DCT domain (no re-encoding); the second picture goes. The
+    published pixels are what a viewer shows for the original, up to the decoder's rounding of turned blocks."""
+    from PIL import ImageOps
+
     stored = gen.stored_for(gen.quadrants(64, 48), orientation)
     picture, tail = gen.multi_picture_parts(stored, orientation)
     cleaned = clean_bytes(picture + tail)
     assert cleaned.method == "lossless"
-    assert any(f"orientation {orientation} from EXIF" in r for r in cleaned.removed), cleaned.removed
+    assert f"orientation {orientation} from EXIF (turned upright losslessly)" in cleaned.removed, cleaned.removed
     assert cleaned.data == clean_bytes(picture).data
+    with Image.open(io.BytesIO(picture)) as im:
+        shown = ImageOps.exif_transpose(im).convert("RGB")
     with Image.open(io.BytesIO(cleaned.data)) as im:
-        assert im.size == (64, 48)
-        r, g, b = im.convert("RGB").getpixel((8, 8))
-        assert r > 200 and g < 60 and b < 60, "red must be top-left"
+        assert im.size == shown.size == (64, 48)
+        published = im.convert("RGB")
+    difference = np.abs(np.asarray(shown, dtype=int) - np.asarray(published, dtype=int)).max()
+    assert difference <= 2, difference
     assert planted_in(cleaned.data) == [] and left_by_exiftool(exiftool(cleaned.data, tmp_path)) == []
 
 
