@@ -156,6 +156,7 @@ def test_mpo_is_published_as_its_first_picture(tmp_path):
     path.write_bytes(picture + tail)
     cleaned = clean_file(path)
     assert cleaned.ext == ".jpg" and hashed_name(cleaned).endswith(".jpg")
+    assert "multi-picture file: only its first picture is published" in cleaned.removed
     assert cleaned.data == clean_bytes(picture).data
     assert planted_in(cleaned.data) == []
 
