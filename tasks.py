@@ -64,17 +64,14 @@ def build(c, content="content", output="output", settings="pelicanconf.py", cach
     try:
         if _said_written(proc, read_end):
             loading.join()
-            problems = audit_problems(output, policy_path(), cache_dir=audit_cache)
+            problems = audit_problems(output, policy_path(settings, output), cache_dir=audit_cache)
     finally:
         code = proc.wait()  # warns of unacknowledged findings
-    if code != 0:
-        # Pelican's wipe is done after a complete build (stale_output.py); a failed build would otherwise leave
-        # the last site standing, a withdrawn essay with it. Empty the folder, as the wipe before would have.
-        empty_output(content, output, settings)
+    if code != 0:  # the plugin has emptied the output folder, as Pelican's wipe first would have
         raise build_failed(code)
-    if problems is None:  # Pelican ended without saying so (settings without our plugin): audit now
+    if problems is None:  # Pelican ended without saying so (another plugin ran after ours): audit now
         loading.join()
-        problems = audit_problems(output, policy_path(), cache_dir=audit_cache)
+        problems = audit_problems(output, policy_path(settings, output), cache_dir=audit_cache)
     report_audit(output, problems)
 
 
@@ -94,15 +91,6 @@ def _said_written(proc: subprocess.Popen, fd: int) -> bool:
         os.close(fd)
 
 
-def empty_output(content: str, output: str, settings: str) -> None:
-    """Pelican's wipe of the output folder, with its retention list and its guard for a folder holding content."""
-    from pelican.utils import clean_output_dir
-
-    out, src = os.path.realpath(ROOT / output), os.path.realpath(ROOT / content)
-    if os.path.commonpath([out]) != os.path.commonpath([out, src]):
-        clean_output_dir(out, _settings(settings).get("OUTPUT_RETENTION", []))
-
-
 def refuse_published(output: str) -> None:
     """A development build must not rewrite a published site in place (publish swaps whole folders)."""
     from anonymize.desk.publish import published_target
@@ -114,14 +102,21 @@ def refuse_published(output: str) -> None:
                    f"nothing was changed", code=1)
 
 
-def policy_path() -> Path:
-    return ROOT / ".unsigned" / "audit-policy.json"
+def policy_path(settings: str, site: str | Path) -> Path:
+    """The hand-over of the build that wrote `site` with these settings (anonymize.paths: one function)."""
+    from anonymize import paths
+
+    folder = str(ROOT / site)  # (PATH: any existing folder; only the output and the report path matter here)
+    return Path(paths.policy_path(_settings(settings, OUTPUT_PATH=folder, PATH=str(ROOT)), folder))
 
 
 def audit_problems(site: str | Path, policy: Path | None, cache_dir: Path | None = None) -> list:
     from anonymize.audit import Policy, audit_site
 
-    return audit_site(Path(site), Policy.load(policy), cache_dir=cache_dir)
+    chosen, why = Policy.for_site(policy, Path(site))
+    if why:
+        print(f"audit: {why}", file=sys.stderr)
+    return audit_site(Path(site), chosen, cache_dir=cache_dir)
 
 
 def run_audit(site: str | Path, policy: Path | None, cache_dir: Path | None = None) -> None:
@@ -274,10 +269,10 @@ def scrub(c, path=None, out=None, show=False):
 # --- Editorial workflow tasks (workflow issue) -------------------------------
 
 
-def _settings(name: str = "pelicanconf.py") -> dict:
+def _settings(name: str = "pelicanconf.py", **override) -> dict:
     from pelican.settings import read_settings
 
-    return read_settings(str(ROOT / name))
+    return read_settings(str(ROOT / name), override=override or None)
 
 
 def _desk():
@@ -309,6 +304,19 @@ def intake(c, file, images=None, title=None):
     for entry in removed:
         print(f"  {entry.action} {entry.kind}: {entry.what}")
     print(f"review it: .venv/bin/invoke review {sid}   (or open a pull request from {branch})")
+
+
+@task(name="import", help={
+    "format": "wordpress, blogger, medium or substack", "export": "the export file (.xml, .atom or .zip; only read)",
+    "media": "a copy of the old site's uploads folder (images are never fetched)", "drafts": "import drafts too"})
+def import_export(c, format, export, media=None, drafts=False):
+    """Import a WordPress, Blogger, Medium or Substack export: each post a scrubbed submission on its own branch."""
+    from anonymize.desk.importers import RichProgress, import_export, report_lines
+
+    with RichProgress() as progress:
+        result = _desk_call(import_export, _desk(), format, Path(export), Path(media) if media else None, drafts,
+                            progress)
+    print("\n".join(report_lines(result)))
 
 
 @task(help={"id": "one submission (default: all pending)", "json": "print JSON", "markdown": "print Markdown"})
@@ -374,10 +382,6 @@ def preview(c, id, output="output-preview"):
     print(f"preview: {output}/essays/preview-{id}/index.html  (serve it: .venv/bin/invoke serve --output {output})")
 
 
-def publish_gate(content: str | Path) -> list[str]:
-    from anonymize.desk.publish_gate import check_publish_gate
-
-    return check_publish_gate(Path(content))
 
 # --- Audit and atomic publish (audit issue) -----------------------------------
 
@@ -388,7 +392,7 @@ def publish_gate(content: str | Path) -> list[str]:
 })
 def audit(c, site, policy=None):
     """Read a built site as an outsider would; exit non-zero on any leak, naming each file."""
-    run_audit(site, Path(policy) if policy else policy_path())
+    run_audit(site, Path(policy) if policy else policy_path("pelicanconf.py", site))
 
 
 @task(help={"content": "content folder (default: content)", "output": "the published site (default: output)",
@@ -401,19 +405,25 @@ def publish(c, content="content", output="output", settings="publishconf.py"):
     the new one, never half of each. A failed build or audit leaves the
     published site untouched and says why.
     """
+    from anonymize import paths
     from anonymize.desk import publish as atomic
+    from anonymize.desk.publish_gate import GateError, refusals
 
     live = Path(os.path.abspath(ROOT / output))
-    gate = publish_gate(content)
-    if gate:
-        for problem in gate:
-            print(f"unacknowledged finding: {problem}", file=sys.stderr)
-        raise Exit(f"publish refused: {len(gate)} unacknowledged finding(s); edit the essays or acknowledge them "
-                   f"(Acknowledged: header); the published site at {output} is unchanged", code=1)
     staging = atomic.new_staging(live.parent / ".sites")
     try:
         pelican(content, str(staging), settings, "--delete-output-directory")
-        run_audit(staging, policy_path())
+        # The gate reads what this very build read: every essay it published, drafts by their parsed status.
+        try:
+            gate = refusals(paths.report_path(_settings(settings, OUTPUT_PATH=str(staging), PATH=str(ROOT))))
+        except GateError as exc:
+            raise Exit(str(exc), code=1) from None
+        if gate:
+            for problem in gate:
+                print(f"unacknowledged finding: {problem}", file=sys.stderr)
+            raise Exit(f"{len(gate)} unacknowledged finding(s); edit the essays or acknowledge them "
+                       "(Acknowledged: header)", code=1)
+        run_audit(staging, policy_path(settings, staging))
     except Exit as exc:
         atomic.discard(staging)
         raise Exit(f"publish refused: {exc.message}; the published site at {output} is unchanged", code=1) from None

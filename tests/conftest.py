@@ -7,14 +7,31 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
 IN_CI = bool(os.environ.get("CI") or os.environ.get("UNSIGNED_CI"))
+
+
+def _sample_content() -> Path:
+    """The tests' own copy of the sample site (tests/corpus/sample-site), its photo made by code.
+
+    Tests never read `content/`: an editor accepting or withdrawing a real essay must not break `make test`.
+    """
+    import imagegen
+
+    dest = Path(tempfile.mkdtemp(prefix="unsigned-sample-")) / "content"
+    shutil.copytree(ROOT / "tests" / "corpus" / "sample-site", dest)
+    (dest / "images").mkdir(exist_ok=True)
+    (dest / "images" / "corridor.jpg").write_bytes(imagegen.jpeg_with_metadata())
+    return dest
+
+
+CONTENT = _sample_content()
 
 
 @dataclass

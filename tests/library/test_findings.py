@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from anonymize.scrub.findings import PRIORITY, Finding, detect
 from anonymize.scrub.findings.numbers import dea_valid, npi_valid, vin_valid
-from conftest import ROOT
+from conftest import CONTENT, ROOT
 
 CORPUS = ROOT / "tests" / "corpus" / "findings"
 LABELED = sorted(p for p in CORPUS.glob("*.md") if p.with_suffix(".json").exists())
@@ -54,7 +54,7 @@ def test_clean_essay_naming_public_organisations_is_quiet():
 
 
 def test_sample_essays_have_no_findings_outside_links():
-    for path in sorted((ROOT / "content" / "essays").glob("*.md")):
+    for path in sorted((CONTENT / "essays").glob("*.md")):
         body = path.read_text("utf-8").split("\n\n", 1)[1]
         kinds = [f for f in detect(body) if f.kind != "unique-code"]
         assert kinds == [], path

@@ -16,7 +16,8 @@ SCRIPT = """
     from pelican.settings import read_settings
     settings = read_settings({conf!r}, override={{
         "PATH": {content!r}, "OUTPUT_PATH": {out!r}, "CACHE_PATH": {cache!r},
-        "ANONYMIZE_REPORT_PATH": {report!r}, "ANONYMIZE_SEARCH_INDEX": False}})
+        "ANONYMIZE_REPORT_PATH": {report!r}, "ANONYMIZE_SEARCH_INDEX": False,
+        "ANONYMIZE_FIXED_URLS": {fixed!r}}})
     pelican = Pelican(settings)
     from anonymize.pelican_plugin.speed import fixed_urls  # importable once Pelican has loaded the plugins
     checked = []
@@ -28,8 +29,6 @@ SCRIPT = """
                     checked.append([content.source_path, fixed, content.url])
                     if fixed is not None:
                         content.override_url = fixed
-    if not {fixed}:
-        signals.all_generators_finalized.disconnect(fixed_urls.on_generators)
     signals.all_generators_finalized.connect(compare)  # after the plugin's own receivers
     pelican.run()
     print(json.dumps(checked))

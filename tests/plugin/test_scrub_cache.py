@@ -107,6 +107,7 @@ def test_a_source_changed_after_prescrub_hashed_it_is_read_again(content_copy, t
     """The build reuses prescrub's hash of a source only while the file's size and time are unchanged."""
     import os
 
+    from anonymize.pelican_plugin import state
     from anonymize.pelican_plugin.reader import AnonymizingMarkdownReader
     from anonymize.pelican_plugin.speed import prescrub, scrub_cache
     from conftest import ROOT
@@ -114,7 +115,7 @@ def test_a_source_changed_after_prescrub_hashed_it_is_read_again(content_copy, t
 
     settings = read_settings(str(ROOT / "pelicanconf.py"),
                              override={"PATH": str(content_copy), "CACHE_PATH": str(tmp_path / "cache")})
-    scrub_cache.reset()
+    run = state.begin(settings).prescrub = prescrub.Prescrub()
     essay = content_copy / "essays" / "zz-changing.md"
     essay.write_text("Title: Changing\nDate: 2025-01-01\n\nThe first version.\n", "utf-8")
     reader = AnonymizingMarkdownReader(settings)
@@ -122,11 +123,11 @@ def test_a_source_changed_after_prescrub_hashed_it_is_read_again(content_copy, t
     cache = scrub_cache.for_settings(settings)
     old_key = cache.key(essay.read_bytes(), "essays/zz-changing.md")
     stat = essay.stat()
-    prescrub._hashed[os.path.abspath(essay)] = (stat.st_mtime_ns, stat.st_size, "essays/zz-changing.md", old_key)
-    assert prescrub.hashed_key(str(essay), "essays/zz-changing.md") == old_key
+    run.hashed[os.path.abspath(essay)] = (stat.st_mtime_ns, stat.st_size, "essays/zz-changing.md", old_key)
+    assert run.hashed_key(str(essay), "essays/zz-changing.md") == old_key
     assert "first version" in reader.read(str(essay))[0]
     essay.write_text("Title: Changing\nDate: 2025-01-01\n\nThe second version.\n", "utf-8")  # same size
     os.utime(essay, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert prescrub.hashed_key(str(essay), "essays/zz-changing.md") is None
+    assert run.hashed_key(str(essay), "essays/zz-changing.md") is None
     assert "second version" in reader.read(str(essay))[0]
-    prescrub._hashed.clear()
+    state.end()

@@ -34,8 +34,11 @@ def test_a_failed_index_fails_the_build(tmp_path):
 
 
 def test_a_build_that_stops_leaves_no_pagefind_running(tmp_path):
+    from anonymize.pelican_plugin import state
+
     pelican = _site(tmp_path)
+    current = state.begin(pelican.settings)
     search_index.on_finalized(pelican)
-    proc = search_index._running[0]
-    search_index.stop()
-    assert proc.poll() is not None and search_index._running is None
+    proc = current.search_run[0]
+    state.end()  # what the plugin's guard does when a build stops half-way
+    assert proc.poll() is not None and current.search_run is None

@@ -41,9 +41,29 @@ class Policy:
 
     @classmethod
     def load(cls, path: Path | None) -> Policy:
+        """A policy file as it is (the audit's cache and the build's own checks ahead use this)."""
         if not path or not Path(path).is_file():
             return cls()
         return cls.from_dict(json.loads(Path(path).read_text("utf-8")))
+
+    @classmethod
+    def for_site(cls, path: Path | None, site: Path) -> tuple[Policy, str | None]:
+        """The hand-over of the build that wrote `site`, or the strictest policy and why.
+
+        Fails closed: a missing or unreadable hand-over, or one whose build wrote other pages than the site
+        now holds (stale, or another site's) grants nothing: no acknowledged finding, no pen name. A copy of
+        the folder the build wrote keeps its hand-over (same pages).
+        """
+        if not path or not Path(path).is_file():
+            return cls(), f"no build hand-over at {path}: audited with the strictest policy"
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            return cls(), f"{path}: unreadable build hand-over ({exc}): audited with the strictest policy"
+        if not isinstance(data, dict) or data.get("pages") != pages_digest(site):
+            return cls(), (f"{path}: the hand-over of another build (it wrote other pages than {site} holds): "
+                           "audited with the strictest policy")
+        return cls.from_dict(data), None
 
     @classmethod
     def from_dict(cls, data: dict) -> Policy:
@@ -56,6 +76,17 @@ class Policy:
     def to_json(self) -> dict:
         return {"pseudonyms": sorted(self.pseudonyms), "acknowledged": sorted(self.acknowledged),
                 "site_hosts": sorted(self.site_hosts)}
+
+
+def pages_digest(site: str | os.PathLike) -> str:
+    """A digest of the HTML pages under `site` (their paths, outside the search bundle): which build wrote it."""
+    root = os.path.abspath(site)
+    pages = []
+    for folder, dirs, names in os.walk(root):
+        if folder == root:
+            dirs[:] = [d for d in dirs if d != "pagefind"]
+        pages += [os.path.join(folder, n)[len(root) + 1:] for n in names if n.endswith((".html", ".htm"))]
+    return hashlib.sha256("\n".join(sorted(pages)).encode()).hexdigest()
 
 
 TEXT_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".txt", ".css", ".js", ".json", ".svg", ".webmanifest",

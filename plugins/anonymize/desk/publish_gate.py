@@ -1,23 +1,28 @@
-"""The publish gate: no essay goes out with an identifier nobody looked at."""
+"""The publish gate: no essay goes out with an identifier nobody looked at.
+
+It refuses from what the build itself read: the build report of the publishing build lists, per source, the
+findings nobody acknowledged, for every essay Pelican published (any folder depth, any Markdown extension;
+drafts by their parsed status). So the gate can never see less than the build publishes.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from anonymize.desk.review import findings_for
+
+class GateError(Exception):
+    """The build report cannot be read: the gate refuses (fails closed)."""
 
 
-def unacknowledged(text: str) -> list[str]:
-    """`line N: kind 'text'` for each unacknowledged finding in an essay's source (the build warns with these)."""
-    return [f"line {f.line}: {f.kind} {f.text!r}" for f in findings_for(text)]
-
-
-def check_publish_gate(content_dir: Path) -> list[str]:
+def refusals(report_path: str | Path) -> list[str]:
     """One line per unacknowledged finding in a published essay: `essays/x.md: line N: kind 'text'`."""
-    problems = []
-    for path in sorted((Path(content_dir) / "essays").glob("*.md")):
-        text = path.read_text("utf-8", errors="replace")
-        if "\nstatus: draft" in text.lower().split("\n\n", 1)[0]:
-            continue
-        problems += [f"essays/{path.name}: {line}" for line in unacknowledged(text)]
-    return problems
+    path = Path(report_path)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        found = data["unacknowledged"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GateError(f"{path}: cannot read the build's findings ({exc.__class__.__name__}): build again") from None
+    if not isinstance(found, dict):
+        raise GateError(f"{path}: the build's findings are not a mapping: build again")
+    return [f"{source}: {line}" for source in sorted(found) for line in found[source]]

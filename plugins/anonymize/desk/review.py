@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anonymize.desk import gitdesk
-from anonymize.desk.submission import acknowledged, parse
-from anonymize.scrub.findings import Finding, detect
-from anonymize.scrub.links import clean_url
+from anonymize.scrub.findings import Finding
+from anonymize.scrub.findings.essay import findings_for, parse
 
 BRANCH_PREFIX = "submission/"
 DECISIONS = "submissions/decisions.tsv"
@@ -29,27 +28,6 @@ def decided(repo: Path) -> set[str]:
     if not path.is_file():
         return set()
     return {line.split("\t", 1)[0] for line in path.read_text("utf-8").splitlines() if line.strip()}
-
-
-def findings_for(text: str) -> list[Finding]:
-    header, body = parse(text)
-    offset = len(text.split("\n")) - len(body.split("\n")) + 1  # body starts after the header and blank line
-    body_for_detection = _without_tracking(body)
-    found = [Finding(f.kind, f.text, f.line + offset - 1) for f in detect(body_for_detection, acknowledged(header))]
-    shown = "\n".join(header.get(k, "") for k in ("title", "summary", "content_note"))
-    found = [Finding(f.kind, f.text, 1) for f in detect(shown, acknowledged(header))] + found
-    return found
-
-
-def _without_tracking(text: str) -> str:
-    """Link targets as they will be published (tracking tokens are removed by the build, not findings)."""
-    import re
-
-    def fix(m: re.Match) -> str:
-        cleaned, _ = clean_url(m.group(2))
-        return f"{m.group(1)}({cleaned or ''})"
-
-    return re.sub(r"(\[[^\]]*\])\(([^)\s]+)\)", fix, text)
 
 
 def pending(repo: Path, only: str | None = None) -> list[Pending]:

@@ -1,19 +1,24 @@
-"""Pelican glue: a `register()` that connects each signal to one function."""
+"""Pelican glue: one receiver per signal, running the steps `STEPS` declares for it, in order.
+
+Read this file to know what a build does and when. The steps are small functions in the plugin's other
+modules; the scrubbing itself is the library's (`anonymize.scrub`). Per-build state lives in one object
+(`state.current()`), made when `Pelican.run` starts and dropped when it ends, whatever ran it.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 
 from pelican import signals
 
-from anonymize.audit import policy as audit_policy
+from anonymize import paths
 from anonymize.pelican_plugin import settings as plugin_settings
 from anonymize.pelican_plugin import state
 from anonymize.pelican_plugin.features import reading_time, related
 from anonymize.pelican_plugin.features.responses import link_responses
-from anonymize.pelican_plugin.output import image_publish, mtimes, search_index
-from anonymize.pelican_plugin.output.sitemap_dates import on_finalized as sitemap_day_only
+from anonymize.pelican_plugin.output import audit_handover, image_publish, mtimes, search_index, sitemap_dates
 from anonymize.pelican_plugin.reader import AnonymizingMarkdownReader
 from anonymize.pelican_plugin.speed import audit_ahead, fixed_urls, prescrub, scrub_cache, stale_output
 from anonymize.scrub.errors import AnonymizeError
@@ -26,50 +31,48 @@ class BuildRefused(Exception):
     """Raised before anything is written when any source failed a check."""
 
 
-def on_initialized(pelican) -> None:
-    """Force the safe settings and connect the end-of-build steps."""
-    _reset()
+# --- steps that belong to no other module ----------------------------------------------------------------------
+
+
+def enforce_settings(pelican) -> None:
     plugin_settings.enforce(pelican.settings)
-    _keep_compiled_templates(pelican.settings)
-    # Connected here, after every plugin registered, so it runs after the sitemap plugin writes.
-    signals.finalized.connect(sitemap_day_only)
-    # Every page is written: what earlier builds left goes before Pagefind reads the folder.
-    signals.finalized.connect(stale_output.before_search)
-    # Pagefind starts over the finished pages and runs while the audit hand-over and the report are written;
-    # file times are set once it is done, its own files included.
-    signals.finalized.connect(search_index.on_finalized)
-    signals.finalized.connect(audit_ahead.on_finalized)
-    signals.finalized.connect(on_finalized)
-    signals.finalized.connect(search_index.on_finalized_wait)
-    # Last before file times: the earlier indexes' files the new index does not read go too.
-    signals.finalized.connect(stale_output.on_finalized)
-    signals.finalized.connect(mtimes.on_finalized)
-    signals.finalized.connect(tell_written)  # the very last: nothing in the output changes after it
 
 
-def tell_written(pelican) -> None:
-    """Tell `invoke build` (which passes a pipe in UNSIGNED_WRITTEN_FD) that every file is written and final."""
-    fd = os.environ.pop("UNSIGNED_WRITTEN_FD", None)
-    if fd:
+def guard_run(pelican) -> None:
+    """Wrap `Pelican.run`: every build gets a fresh state, and a build that fails leaves an empty output folder.
+
+    `pelican`, `pelican --autoreload` (livereload) and `invoke build` all call `run()`; Pelican has no
+    signal for a failed build, so the guard is where one is seen, whatever started it.
+    """
+    run = pelican.run
+
+    def guarded_run(*args, **kwargs):
+        state.begin(pelican.settings)
         try:
-            os.write(int(fd), b"written\n")
-            os.close(int(fd))
-        except (OSError, ValueError):
-            pass  # then invoke build audits once Pelican has exited
+            result = run(*args, **kwargs)
+        except BaseException:
+            stale_output.empty_after_failure(pelican)  # what Pelican's wipe first would have left
+            state.end()
+            raise
+        state.end()
+        return result
+
+    pelican.run = guarded_run
 
 
-def _keep_compiled_templates(settings) -> None:
+def keep_compiled_templates(pelican) -> None:
     """Jinja's compiled templates kept in Pelican's cache folder, so a rebuild does not compile them again.
 
-    Jinja reuses a compiled template only while its source's checksum is
-    unchanged: an edited template is compiled afresh.
+    Jinja reuses a compiled template only while its source's checksum is unchanged: an edited template is
+    compiled afresh. Optional: `ANONYMIZE_TEMPLATE_CACHE = False`.
     """
     from jinja2 import FileSystemBytecodeCache
 
+    settings = pelican.settings
     env = settings.get("JINJA_ENVIRONMENT") or {}
-    if "bytecode_cache" in env or not settings.get("CACHE_PATH"):
+    if not settings.get("ANONYMIZE_TEMPLATE_CACHE", True) or "bytecode_cache" in env or not settings.get("CACHE_PATH"):
         return
-    folder = os.path.join(settings["CACHE_PATH"], "templates")
+    folder = paths.template_cache_path(settings)
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
@@ -77,63 +80,139 @@ def _keep_compiled_templates(settings) -> None:
     settings["JINJA_ENVIRONMENT"] = {**env, "bytecode_cache": FileSystemBytecodeCache(folder)}
 
 
-def on_build_start(pelican) -> None:
-    """A fresh report, error list and cache handle for every build.
+def connect_finalized(pelican) -> None:
+    """The end-of-build receiver is connected once every plugin has registered: it runs after theirs
+    (the sitemap plugin writes the sitemap that `sitemap_dates` fixes)."""
+    signals.finalized.connect(on_finalized)
 
-    `pelican --autoreload` (invoke livereload) runs many builds in one process
-    on one Pelican instance; without this, an error fixed since the last build
-    would still refuse the next one and the report would repeat itself. Sent
-    as `get_generators` at the start of every run; it adds no generator.
-    """
-    _reset()
+
+def start_build(pelican) -> None:
+    """Sent as `get_generators` at the start of every run; it adds no generator."""
     stale_output.on_build_start(pelican)  # before Pelican would empty the output folder
-    return None
 
 
-def _reset() -> None:
-    prescrub.finish()
-    search_index.stop()
-    state.reset()
-    scrub_cache.reset()
-
-
-def on_readers_init(readers) -> None:
-    """Every Markdown extension is read by our reader, never Pelican's own."""
-    # Once per build, before the first generator reads: scrub changed sources on every core.
+def start_prescrub(readers) -> None:
+    """Once per build, before the first generator reads: scrub changed sources on every core."""
     current = state.current()
     if not current.prescrubbed:
         current.prescrubbed = True
         prescrub.prescrub(readers.settings)
-    # Sent before Pelican instantiates its readers, so classes are enough.
+
+
+def use_our_reader(readers) -> None:
+    """Every Markdown extension is read by our reader, never Pelican's own (sent before Pelican instantiates
+    its readers, so classes are enough); Pelican's HTML and reStructuredText readers do not scrub: never used."""
     for ext in AnonymizingMarkdownReader.file_extensions:
         readers.reader_classes[ext] = AnonymizingMarkdownReader
-    # Pelican's HTML and reStructuredText readers do not scrub: never use them.
     for ext in ("html", "htm", "rst"):
         readers.reader_classes[ext] = None
 
 
-def on_generators_finalized(generators) -> None:
+def refuse_if_errors(generators) -> None:
     """Fail closed: if any source was refused, stop before writing anything."""
+    errors = _unique(state.current().errors)
+    if errors:
+        problems = "\n".join(f"  - {err}" for err in errors)
+        raise BuildRefused(f"{len(errors)} source file(s) cannot be published:\n{problems}")
+
+
+def fix_urls(generators) -> None:
+    if generators and generators[0].settings.get("ANONYMIZE_FIXED_URLS", True):
+        fixed_urls.on_generators(generators)
+
+
+def write_report(pelican) -> None:
+    """Log every removal and write the machine-readable report (with the findings the publish gate reads)."""
     current = state.current()
-    if current.errors:
-        problems = "\n".join(f"  - {err}" for err in _unique(current.errors))
-        raise BuildRefused(
-            f"{len(_unique(current.errors))} source file(s) cannot be published:\n{problems}"
-        )
-
-
-def on_finalized(pelican) -> None:
-    """Log every removal and write the machine-readable report."""
-    report = state.current().report
-    report.log()
+    current.report.log()
     cache = scrub_cache.for_settings(pelican.settings)
     if cache:
         cache.prune()
         logger.info("anonymize: scrub cache: %d reused, %d scrubbed", cache.hits, cache.misses)
-    path = pelican.settings.get("ANONYMIZE_REPORT_PATH") or default_report_path(pelican.settings)
-    report.write(path)
+    path = paths.report_path(pelican.settings)
+    current.report.write(path, unacknowledged=current.identifiers)
     logger.info("anonymize: build report written to %s", path)
-    warn_identifiers(state.current().identifiers)
+    warn_identifiers(current.identifiers)
+
+
+def tell_written(pelican) -> None:
+    """Tell `invoke build` (which passes a pipe in UNSIGNED_WRITTEN_FD) that every file is written and final.
+
+    Only when our receiver is provably the last of `finalized`: if another plugin's receiver runs after ours,
+    it may still change the output, so `invoke build` then audits once Pelican has exited.
+    """
+    fd = os.environ.pop("UNSIGNED_WRITTEN_FD", None)
+    if not fd:
+        return
+    receivers = list(signals.finalized.receivers_for(pelican))  # in the order blinker calls them
+    try:
+        if receivers and receivers[-1] is on_finalized:
+            os.write(int(fd), b"written\n")
+        os.close(int(fd))
+    except (OSError, ValueError):
+        pass  # then invoke build audits once Pelican has exited
+
+
+# --- the order of everything -------------------------------------------------------------------------------------
+
+Step = Callable[..., None]
+
+STEPS: dict[str, tuple[Step, ...]] = {
+    "initialized": (enforce_settings, guard_run, keep_compiled_templates, connect_finalized),
+    "get_generators": (start_build,),
+    "readers_init": (start_prescrub, use_our_reader),
+    "article_generator_finalized": (
+        link_responses, reading_time.on_articles, related.add_related_posts, audit_handover.on_articles,
+    ),
+    "static_generator_finalized": (image_publish.on_static_finalized,),
+    "all_generators_finalized": (
+        prescrub.on_generators,  # first: the workers are done
+        refuse_if_errors,
+        search_index.on_generators,
+        audit_ahead.on_generators,
+        fix_urls,  # last: nothing moves an essay after this
+    ),
+    "content_written": (audit_ahead.on_written, stale_output.on_written),
+    "feed_written": (stale_output.on_written,),
+    "finalized": (
+        image_publish.on_finalized,  # the build passed: cleaned images into the output
+        sitemap_dates.on_finalized,
+        stale_output.before_search,  # what earlier builds left goes before Pagefind reads the folder
+        audit_handover.write,  # the pages are final: the audit's hand-over names them
+        search_index.on_finalized,  # Pagefind runs while the audit hand-over and the report are written
+        audit_ahead.on_finalized,
+        write_report,
+        search_index.on_finalized_wait,
+        stale_output.on_finalized,  # the earlier indexes' files the new one does not read
+        mtimes.on_finalized,  # file times last: every file is in place
+        tell_written,  # the very last: nothing in the output changes after it
+    ),
+}
+
+
+def _receiver(name: str) -> Callable[..., object]:
+    steps = STEPS[name]
+
+    def receive(sender, **kwargs):
+        for step in steps:
+            step(sender, **kwargs) if kwargs else step(sender)
+        return None  # get_generators: no generator of ours
+
+    receive.__name__ = receive.__qualname__ = f"on_{name}"
+    return receive
+
+
+RECEIVERS = {name: _receiver(name) for name in STEPS}
+on_finalized = RECEIVERS["finalized"]
+
+
+def register() -> None:
+    for name, receiver in RECEIVERS.items():
+        if name != "finalized":  # connected at `initialized`, after every plugin's own (connect_finalized)
+            getattr(signals, name).connect(receiver)
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
 
 
 def warn_identifiers(identifiers: dict[str, list[str]]) -> None:
@@ -147,36 +226,8 @@ def warn_identifiers(identifiers: dict[str, list[str]]) -> None:
                    "is edited out or acknowledged (Acknowledged: header)", len(lines), len(identifiers))
 
 
-def default_report_path(settings) -> str:
-    """Beside the output folder, never inside it: the report is for editors."""
-    output = os.path.abspath(settings["OUTPUT_PATH"])
-    return os.path.join(os.path.dirname(output), ".unsigned", "build-report.json")
-
-
 def _unique(errors: list[AnonymizeError]) -> list[AnonymizeError]:
     seen: dict[str, AnonymizeError] = {}
     for err in errors:
         seen.setdefault(str(err), err)
     return list(seen.values())
-
-
-def register() -> None:
-    signals.initialized.connect(on_initialized)
-    signals.get_generators.connect(on_build_start)
-    signals.readers_init.connect(on_readers_init)
-    signals.article_generator_finalized.connect(link_responses)
-    signals.article_generator_finalized.connect(mtimes.on_articles)
-    signals.article_generator_finalized.connect(reading_time.on_articles)
-    signals.article_generator_finalized.connect(related.add_related_posts)
-    signals.article_generator_finalized.connect(audit_policy.on_articles)
-    signals.finalized.connect(audit_policy.on_finalized)
-    signals.static_generator_finalized.connect(image_publish.on_static_finalized)
-    signals.finalized.connect(image_publish.on_finalized)
-    signals.all_generators_finalized.connect(prescrub.on_generators)  # first: the workers are done
-    signals.all_generators_finalized.connect(on_generators_finalized)
-    signals.all_generators_finalized.connect(search_index.on_generators)
-    signals.all_generators_finalized.connect(audit_ahead.on_generators)
-    signals.all_generators_finalized.connect(fixed_urls.on_generators)  # last: nothing moves an essay after this
-    signals.content_written.connect(audit_ahead.on_written)
-    signals.content_written.connect(stale_output.on_written)
-    signals.feed_written.connect(stale_output.on_written)

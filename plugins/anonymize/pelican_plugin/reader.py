@@ -6,28 +6,21 @@ without passing through it.
 
 from __future__ import annotations
 
-import os
 import re
 
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
-from pelican.utils import SafeDatetime, pelican_open
+from pelican.utils import SafeDatetime
 
+from anonymize.paths import source_name
 from anonymize.pelican_plugin import state
-from anonymize.pelican_plugin.speed import prescrub, scrub_cache
+from anonymize.pelican_plugin.speed import scrub_cache
 from anonymize.scrub.errors import AnonymizeError
 from anonymize.scrub.header_policy import apply_header_policy, check_header_block
 from anonymize.scrub.report import Entry
 from anonymize.scrub.text_scrub import clean_text, lookalikes
 
 _PLAIN_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def source_name(source_path: str, content_root: str) -> str:
-    """A source's name in reports and cache keys: its path under the content folder, with forward slashes."""
-    full, base = os.path.abspath(source_path), os.path.abspath(content_root)
-    rel = full[len(base) + 1:] if full.startswith(base + os.sep) else os.path.relpath(full, base)
-    return rel.replace(os.sep, "/")
 
 
 class AnonymizingMarkdownReader(MarkdownReader):
@@ -60,15 +53,17 @@ class AnonymizingMarkdownReader(MarkdownReader):
 
     def _read_checked(self, source_path: str, source: str):
         cache = scrub_cache.for_settings(self.settings)
-        key = prescrub.hashed_key(source_path, source) if cache else None
+        workers = state.current().prescrub  # speed/prescrub.py, when it runs
+        key = workers.hashed_key(source_path, source) if cache and workers else None
         if key is not None:
             # Hashed moments ago by prescrub and unchanged since (same size and time): a cached essay is not
             # read a second time. Only essays that passed every check below are ever cached.
-            prescrub.wait_for(key)  # a worker may be scrubbing this very source (prescrub.py)
+            workers.wait_for(key)  # a worker may be scrubbing this very source (prescrub.py)
             hit = cache.get(key)
             if hit is not None:
                 return self._from_cache(hit, source)
-        raw = open(source_path, "rb").read()
+        with open(source_path, "rb") as fh:  # read once: the key, the checks and the conversion see these bytes
+            raw = fh.read()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -79,7 +74,8 @@ class AnonymizingMarkdownReader(MarkdownReader):
         check_header_block(text, source)
         if cache and (fresh := cache.key(raw, source)) != key:
             key = fresh
-            prescrub.wait_for(key)
+            if workers:
+                workers.wait_for(key)
             hit = cache.get(key)
             if hit is not None:
                 return self._from_cache(hit, source)
@@ -91,7 +87,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
         # never loads BeautifulSoup in Pelican's own process, ~0.06 s of every rebuild's start.
         from anonymize.scrub.html_scrub import scrub_html
 
-        content, metadata = self._convert(source_path)
+        content, metadata = self._convert(source_path, text)
         report = state.current().report
         content = scrub_html(content, source=source, where="body", settings=self.settings, report=report)
         if isinstance(metadata.get("summary"), str):
@@ -115,7 +111,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
         self._note_identifiers(source, identifiers)
         return content, metadata
 
-    def _convert(self, source_path: str) -> tuple[str, dict]:
+    def _convert(self, source_path: str, text: str) -> tuple[str, dict]:
         """Pelican's `MarkdownReader.read`, with one Markdown instance reset between files.
 
         Pelican builds a new Markdown (and every extension) for each file, which
@@ -136,8 +132,9 @@ class AnonymizingMarkdownReader(MarkdownReader):
         md.reset()
         self._source_path = source_path
         self._md = md
-        with pelican_open(source_path) as text:
-            content = md.convert(text)
+        # As Pelican's pelican_open would give it: universal newlines, no byte-order mark.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        content = md.convert(text[1:] if text.startswith("\ufeff") else text)
         metadata = self._parse_metadata(md.Meta) if hasattr(md, "Meta") else {}
         return content, metadata
 
@@ -145,7 +142,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
         """The publish gate's findings for an essay, found while it is in hand (and cached with it)."""
         if self._kind(source) != "essay" or str(metadata.get("status", "")).lower() == "draft":
             return []
-        from anonymize.desk.publish_gate import unacknowledged
+        from anonymize.scrub.findings.essay import unacknowledged
 
         return unacknowledged(text)
 

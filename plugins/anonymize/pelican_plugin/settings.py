@@ -51,6 +51,11 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_WORKERS": None,
     # The audit's result cache; when set (invoke build sets it), pages are checked as they are written.
     "ANONYMIZE_AUDIT_CACHE_PATH": None,
+    # Speed machinery, each piece optional; off gives byte-identical output (tests/plugin/test_speed_settings.py).
+    "ANONYMIZE_AUDIT_AHEAD": True,  # the audit's checks on each page as it is written (speed/audit_ahead.py)
+    "ANONYMIZE_REWRITE_IN_PLACE": True,  # Pelican's wipe done after the build (speed/stale_output.py)
+    "ANONYMIZE_FIXED_URLS": True,  # essay URLs formatted once (speed/fixed_urls.py)
+    "ANONYMIZE_TEMPLATE_CACHE": True,  # Jinja's compiled templates kept in CACHE_PATH/templates
 }
 
 EMBED_POLICIES = ("link", "drop")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 
-from pelican.utils import get_date
+import dateutil.parser
 
 from anonymize.scrub.errors import AnonymizeError
 from anonymize.scrub.report import Report
@@ -52,10 +53,20 @@ def check_header_block(text: str, source: str) -> None:
             )
 
 
+def parse_date(value: str) -> datetime:
+    """Pelican's own reading of a header date (dateutil, missing parts from today's midnight), without Pelican."""
+    string = re.sub(" +", " ", value)
+    default = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        return dateutil.parser.parse(string, default=default)
+    except (TypeError, ValueError):
+        raise ValueError(f"{string!r} is not a valid date") from None
+
+
 def day_of(value: str, source: str) -> tuple[str, bool]:
     """Return (YYYY-MM-DD, whether a time of day or zone was cut off)."""
     try:
-        parsed = get_date(value.strip())
+        parsed = parse_date(value.strip())
     except (ValueError, OverflowError) as exc:
         raise AnonymizeError(source, f"date {value.strip()!r} does not parse ({exc})") from None
     day = parsed.strftime("%Y-%m-%d")

@@ -101,8 +101,12 @@ class Report:
             ]
         }
 
-    def write(self, path: str | os.PathLike) -> Path:
-        """Write the JSON report atomically (never a half-written file)."""
+    def write(self, path: str | os.PathLike, unacknowledged: dict[str, list[str]] | None = None) -> Path:
+        """Write the JSON report atomically (never a half-written file).
+
+        `unacknowledged`: source -> the identifier findings nobody acknowledged, one line each; the publish gate
+        refuses from these (they are what the build itself read).
+        """
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".tmp")
@@ -110,6 +114,8 @@ class Report:
         # switch to the pure-Python one, which cost more than the scrubbing it reports on).
         sources = self.to_dict()["sources"]
         body = ",\n".join("  " + json.dumps(s, ensure_ascii=False) for s in sources)
-        tmp.write_text('{"sources": [\n' + body + ("\n" if body else "") + "]}\n", "utf-8")
+        found = json.dumps(dict(sorted((unacknowledged or {}).items())), ensure_ascii=False)
+        tmp.write_text('{"sources": [\n' + body + ("\n" if body else "") + '],\n"unacknowledged": ' + found + "}\n",
+                       "utf-8")
         os.replace(tmp, target)
         return target

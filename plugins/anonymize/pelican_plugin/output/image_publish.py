@@ -18,22 +18,11 @@ import tempfile
 from datetime import datetime
 
 from anonymize.pelican_plugin import state
+from anonymize.pelican_plugin.speed import stale_output
 from anonymize.scrub.errors import AnonymizeError
 from anonymize.scrub.images import ImageError, clean_file, hashed_name
 
-_staged: list[tuple[str, str]] = []  # (save_as relative to output, staged file)
-_days: dict[str, datetime] = {}  # save_as -> publication day of the first essay using it
-_staging_dir: str | None = None
 _LINK = re.compile(r"\{(?:static|attach)\}/?([^\"'<>\s)#?]+)")
-
-
-def reset() -> None:
-    global _staging_dir
-    _staged.clear()
-    _days.clear()
-    if _staging_dir:
-        shutil.rmtree(_staging_dir, ignore_errors=True)
-    _staging_dir = None
 
 
 def _first_use(articles) -> dict[str, datetime]:
@@ -48,10 +37,11 @@ def _first_use(articles) -> dict[str, datetime]:
 
 def on_static_finalized(generator) -> None:
     """Clean every static file from the content folder; take it out of Pelican's copy list."""
-    global _staging_dir
-    reset()
     current = state.current()
-    _staging_dir = tempfile.mkdtemp(prefix="unsigned-images-")
+    if current.image_dir:  # a second run of the static generator stages afresh
+        shutil.rmtree(current.image_dir, ignore_errors=True)
+    current.images_staged.clear()
+    current.image_dir = tempfile.mkdtemp(prefix="unsigned-images-")
     first = _first_use(generator.context.get("articles", []) + generator.context.get("hidden_articles", []))
     ours = list(generator.staticfiles)
     for sf in ours:
@@ -67,13 +57,13 @@ def on_static_finalized(generator) -> None:
         save_as = posixpath.join(posixpath.dirname(rel), hashed_name(cleaned))
         sf.override_save_as = save_as
         sf.override_url = save_as
-        staged = os.path.join(_staging_dir, save_as.replace("/", "_"))
+        staged = os.path.join(current.image_dir, save_as.replace("/", "_"))
         if not os.path.exists(staged):  # two sources with the same clean pixels publish one file
             with open(staged, "wb") as fh:
                 cleaned.write_to(fh)
-            _staged.append((save_as, staged))
+            current.images_staged.append((save_as, staged))
         if rel in first:
-            _days[save_as] = first[rel]
+            current.image_days[save_as] = first[rel]
         for item in cleaned.removed:
             current.report.removed(rel, "image-metadata", item, "image")
         if cleaned.method != "lossless":
@@ -86,15 +76,18 @@ def on_static_finalized(generator) -> None:
 
 def on_finalized(pelican) -> None:
     """The build passed: move the cleaned images into the output."""
+    current = state.current()
     output = pelican.settings["OUTPUT_PATH"]
-    for save_as, staged in _staged:
+    for save_as, staged in current.images_staged:
         dest = os.path.join(output, *save_as.split("/"))
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         shutil.move(staged, dest)
-    _staged.clear()
-    if _staging_dir:
-        shutil.rmtree(_staging_dir, ignore_errors=True)
+        stale_output.on_written(dest)  # written by this build: output hygiene never deletes it
+    current.images_staged.clear()
+    if current.image_dir:
+        shutil.rmtree(current.image_dir, ignore_errors=True)
+        current.image_dir = None
 
 
 def publication_days() -> dict[str, datetime]:
-    return dict(_days)
+    return dict(state.current().image_days)

@@ -12,6 +12,8 @@ import calendar
 import os
 from datetime import datetime
 
+from anonymize.pelican_plugin import state
+
 
 def midnight(day: datetime) -> int:
     return calendar.timegm((day.year, day.month, day.day, 0, 0, 0))
@@ -34,17 +36,11 @@ def normalise(output: str, pages: dict[str, datetime], default: datetime | None)
     return count
 
 
-_articles: list = []
-
-
-def on_articles(generator) -> None:
-    _articles[:] = list(generator.articles)
-
-
 def on_finalized(pelican) -> None:
     from anonymize.pelican_plugin.output.image_publish import publication_days
 
-    pages = {a.save_as: a.date for a in _articles}
+    articles = state.current().articles
+    pages = {a.save_as: a.date for a in articles}
     pages.update(publication_days())
-    newest = max((a.date for a in _articles), default=None)
+    newest = max((a.date for a in articles), default=None)
     normalise(pelican.settings["OUTPUT_PATH"], pages, newest)

@@ -8,15 +8,15 @@ browser; nothing leaves the site. A failed index fails the build.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import subprocess
 import sys
 import tempfile
-from typing import IO
 
+from anonymize.pelican_plugin import state
 from anonymize.pelican_plugin.speed import pagefind_bundle, stale_output
+from anonymize.pelican_plugin.speed.pagefind_bundle import BUNDLE
 
 logger = logging.getLogger("anonymize")
 UNUSED = ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js",
@@ -27,8 +27,6 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-BUNDLE = "pagefind"  # Pagefind's folder inside the output
-_indexed: list[str] = []  # globs of the files that carry data-pagefind-body, set once the generators are done
 
 
 def on_generators(generators) -> None:
@@ -37,21 +35,22 @@ def on_generators(generators) -> None:
     Listing pages (index, tags, categories, archives) carry no indexed content;
     on a large site they are a third of the HTML Pagefind would otherwise parse.
     """
-    _indexed.clear()
+    indexed = state.current().search_globs
+    indexed.clear()
     for generator in generators:
         settings = generator.settings
         if hasattr(generator, "articles"):
             prefix = settings.get("ARTICLE_SAVE_AS", "").split("{", 1)[0]
             if "/" in prefix:
-                _indexed.append(prefix.rsplit("/", 1)[0] + "/**/*.html")
+                indexed.append(prefix.rsplit("/", 1)[0] + "/**/*.html")
             else:  # no folder of their own: every article by name
-                _indexed.extend(a.save_as for a in generator.articles)
+                indexed.extend(a.save_as for a in generator.articles)
         if hasattr(generator, "pages"):
-            _indexed.extend(p.save_as for p in generator.pages)
+            indexed.extend(p.save_as for p in generator.pages)
 
 
 def _glob() -> str:
-    items = sorted({g.replace(os.sep, "/") for g in _indexed if g})
+    items = sorted({g.replace(os.sep, "/") for g in state.current().search_globs if g})
     if not items or any(c in g for g in items for c in ",{}"):
         return "**/*.{html}"  # Pagefind's default: every HTML file
     return "{" + ",".join(items) + "}"
@@ -67,27 +66,24 @@ def _pagefind() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-_running: tuple[subprocess.Popen, str, IO[bytes]] | None = None
-
-
 def on_finalized(pelican) -> None:
     """Start Pagefind over the finished pages; `on_finalized_wait` collects it after the build's own last steps."""
-    global _running
-    stop()
+    current = state.current()
+    current.close_search()
     if not pelican.settings.get("ANONYMIZE_SEARCH_INDEX", True):
         return
     output = pelican.settings["OUTPUT_PATH"]
     cmd = [*_pagefind(), "--site", output, "--output-subdir", BUNDLE, "--silent", "--glob", _glob()]
     log = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads while it runs
-    _running = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), output, log)
+    current.search_run = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), output, log)
 
 
 def on_finalized_wait(pelican) -> None:
     """Wait for Pagefind (which ran beside the report and the audit hand-over); a failed index fails the build."""
-    global _running
-    if _running is None:
+    current = state.current()
+    if current.search_run is None:
         return
-    (proc, output, log), _running = _running, None
+    (proc, output, log), current.search_run = current.search_run, None
     with log:
         code = proc.wait()
         if code != 0:
@@ -108,17 +104,3 @@ def on_finalized_wait(pelican) -> None:
     stale_output.reused(used)
     stale_output.obsolete(pagefind_bundle.hashed_files(bundle) - used)
     logger.info("anonymize: search index written to %s/pagefind", output)
-
-
-def stop() -> None:
-    """A build that stopped half-way leaves no Pagefind behind: livereload goes on, and a failed publish
-    discards its staging folder, which Pagefind must not still be writing into."""
-    global _running
-    if _running is not None:
-        (proc, _output, log), _running = _running, None
-        proc.kill()
-        proc.wait()
-        log.close()
-
-
-atexit.register(stop)  # Pelican exiting on an error after Pagefind started

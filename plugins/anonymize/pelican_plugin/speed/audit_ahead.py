@@ -11,7 +11,7 @@ index is written after), and checks every name and mtime itself. So this
 changes when the checks run, never what is checked or by which code.
 
 On only when the build names the audit's cache (`ANONYMIZE_AUDIT_CACHE_PATH`,
-set by `invoke build`) and more than one worker is allowed.
+set by `invoke build`), more than one worker is allowed and `ANONYMIZE_AUDIT_AHEAD` is on (the default).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from anonymize.audit import policy as audit_policy
+from anonymize.pelican_plugin import state
+from anonymize.pelican_plugin.output import audit_handover
 from anonymize.pelican_plugin.speed import prescrub
 
 logger = logging.getLogger("anonymize")
@@ -42,11 +43,11 @@ class _Ahead:
     def start(self, articles) -> None:
         from anonymize.audit import AuditCache, Policy
 
-        global _known
-        self.policy = Policy.from_dict(audit_policy.policy_for(self.settings, articles))
+        self.policy = Policy.from_dict(audit_handover.policy_for(self.settings, articles))
         self.cache = AuditCache(self.cache_dir, self.policy)
-        _known = frozenset(self.cache.known)  # the worker is forked after this: it skips bytes checked before
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        # The worker is forked with the bytes checked before (initargs are inherited, not pickled), and skips them.
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_in_worker, initargs=(frozenset(self.cache.known),))
 
     def written(self, path: str) -> None:
         full = os.path.abspath(path)
@@ -80,7 +81,12 @@ class _Ahead:
         logger.info("anonymize: %d pages checked ahead of the audit", len(results))
 
 
-_known: frozenset[str] = frozenset()
+_known: frozenset[str] = frozenset()  # set only inside the worker process, by its initializer
+
+
+def _in_worker(known: frozenset[str]) -> None:
+    global _known
+    _known = known
 
 
 def _check_batch(root: str, rels: list[str], policy) -> list[tuple[str, str, list[str]]]:
@@ -90,27 +96,24 @@ def _check_batch(root: str, rels: list[str], policy) -> list[tuple[str, str, lis
     return check_contents(root, rels, policy, _known)
 
 
-_current: _Ahead | None = None
-
-
 def on_generators(generators) -> None:
     """Start the worker once the content is read and the audit policy is known."""
-    global _current
-    _current = None
     settings = generators[0].settings if generators else {}
-    if not settings.get("ANONYMIZE_AUDIT_CACHE_PATH") or prescrub.workers(settings) < 2:
+    if (not settings.get("ANONYMIZE_AUDIT_AHEAD", True) or not settings.get("ANONYMIZE_AUDIT_CACHE_PATH")
+            or prescrub.workers(settings) < 2):
         return
-    _current = _Ahead(settings)
-    _current.start(audit_policy.articles())
+    ahead = state.current().ahead = _Ahead(settings)
+    ahead.start(audit_handover.every_article())
 
 
-def on_written(path, context=None) -> None:
-    if _current is not None:
-        _current.written(path)
+def on_written(path, context=None, **_kw) -> None:
+    ahead = state.current().ahead
+    if ahead is not None:
+        ahead.written(path)
 
 
 def on_finalized(pelican) -> None:
-    global _current
-    if _current is not None:
-        current, _current = _current, None
-        current.finish()
+    current = state.current()
+    if current.ahead is not None:
+        ahead, current.ahead = current.ahead, None
+        ahead.finish()

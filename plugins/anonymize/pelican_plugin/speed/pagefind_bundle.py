@@ -17,6 +17,8 @@ import json
 import os
 import struct
 
+BUNDLE = "pagefind"  # Pagefind's folder inside the output
+
 SIGNATURE = b"pagefind_dcd"
 HASHED_DIRS = ("fragment", "index", "filter")
 

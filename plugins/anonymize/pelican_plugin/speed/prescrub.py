@@ -22,10 +22,13 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from anonymize.paths import source_name
+from anonymize.pelican_plugin import state
 from anonymize.pelican_plugin.speed import scrub_cache
 
 logger = logging.getLogger("anonymize")
 
+# A worker process's own: the settings it was forked with and its one reader (never set in Pelican's process).
 _settings: Mapping | None = None
 _reader = None
 
@@ -56,31 +59,65 @@ def workers(settings: Mapping) -> int:
         return 1
 
 
-class _Run:
-    """The workers of one build and which source each is scrubbing."""
+class Prescrub:
+    """The workers of one build, which source each is scrubbing, and each source's key as first read."""
 
-    def __init__(self, pool: ProcessPoolExecutor, workers: int, total: int) -> None:
-        self.pool = pool
-        self.workers = workers
-        self.total = total
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = 0
+        self.total = 0
         self.pending: dict[str, Future] = {}  # cache key -> the batch that scrubs it
         self.batches: list[Future] = []
+        # absolute path -> (mtime in ns, size, source name, cache key) of each source as this build first read it
+        self.hashed: dict[str, tuple[int, int, str, str]] = {}
 
+    def hashed_key(self, source_path: str, source: str) -> str | None:
+        """The cache key computed here for a source whose size and time have not changed since, so the build
+        need not read and hash it again; None when there is none or the file may have changed."""
+        known = self.hashed.get(os.path.abspath(source_path))
+        if known is None or known[2] != source:
+            return None
+        try:
+            stat = os.stat(source_path)
+        except OSError:
+            return None
+        return known[3] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
 
-_run: _Run | None = None
+    def wait_for(self, key: str) -> None:
+        """Before the build reads a source: if a worker has it in hand, let it finish (its result is cached)."""
+        future = self.pending.pop(key, None)
+        if future is not None:
+            try:
+                future.result()
+            except Exception:  # noqa: BLE001 - the build reads the source itself and reports what is wrong
+                pass
+
+    def finish(self) -> None:
+        """Stop the workers (also after a build that stopped half-way)."""
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        done = 0
+        for future in self.batches:
+            try:
+                done += future.result()
+            except Exception:  # noqa: BLE001 - as in wait_for
+                pass
+        self.pending.clear()
+        pool.shutdown(wait=True)
+        gc.unfreeze()
+        logger.info("anonymize: scrubbed %d of %d sources in %d worker processes", done, self.total, self.workers)
 
 
 def prescrub(settings: Mapping) -> int:
     """Start scrubbing every uncached source in worker processes; return how many were handed out."""
-    global _settings, _run
+    global _settings
     finish()
-    _hashed.clear()
+    run = state.current().prescrub = Prescrub()
     cache = scrub_cache.for_settings(settings)
     n = workers(settings)
     if cache is None or n < 2:
         return 0
-    from anonymize.pelican_plugin.reader import source_name
-
     root = settings.get("PATH", "content")
     todo: list[tuple[str, str]] = []
     for path in sources(settings):
@@ -88,7 +125,7 @@ def prescrub(settings: Mapping) -> int:
         raw = path.read_bytes()
         source = source_name(str(path), root)  # as the reader names it, so its hashed_key matches
         key = cache.key(raw, source)
-        _hashed[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, source, key)
+        run.hashed[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, source, key)
         if not cache.has(key):
             todo.append((str(path), key))
     if not todo:
@@ -100,59 +137,23 @@ def prescrub(settings: Mapping) -> int:
     # touch (and so copy) every inherited page in every worker.
     gc.freeze()
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
-    _run = _Run(ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_in_worker), n, len(todo))
+    run.pool = ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_in_worker)
+    run.workers, run.total = n, len(todo)
     size = max(1, len(todo) // (n * 16))  # small batches: Pelican waits for a source's batch only
     for i in range(0, len(todo), size):
         batch = todo[i:i + size]
-        future = _run.pool.submit(_scrub_batch, [path for path, _ in batch])
-        _run.batches.append(future)
+        future = run.pool.submit(_scrub_batch, [path for path, _ in batch])
+        run.batches.append(future)
         for _, key in batch:
-            _run.pending[key] = future
+            run.pending[key] = future
     return len(todo)
 
 
-# absolute path -> (mtime in ns, size, source name, cache key) of each source as this build first read it
-_hashed: dict[str, tuple[int, int, str, str]] = {}
-
-
-def hashed_key(source_path: str, source: str) -> str | None:
-    """The cache key computed here for a source whose size and time have not changed since, so the build
-    need not read and hash it again; None when there is none or the file may have changed."""
-    known = _hashed.get(os.path.abspath(source_path))
-    if known is None or known[2] != source:
-        return None
-    try:
-        stat = os.stat(source_path)
-    except OSError:
-        return None
-    return known[3] if (stat.st_mtime_ns, stat.st_size) == known[:2] else None
-
-
-def wait_for(key: str) -> None:
-    """Before the build reads a source: if a worker has it in hand, let it finish (its result is then cached)."""
-    future = _run.pending.pop(key, None) if _run is not None else None
-    if future is not None:
-        try:
-            future.result()
-        except Exception:  # noqa: BLE001 - the build reads the source itself and reports what is wrong
-            pass
-
-
 def finish() -> None:
-    """Once every generator has read: stop the workers (also after a build that stopped half-way)."""
-    global _run
-    if _run is None:
-        return
-    run, _run = _run, None
-    done = 0
-    for future in run.batches:
-        try:
-            done += future.result()
-        except Exception:  # noqa: BLE001 - as in wait_for
-            pass
-    run.pool.shutdown(wait=True)
-    gc.unfreeze()
-    logger.info("anonymize: scrubbed %d of %d sources in %d worker processes", done, run.total, run.workers)
+    """Once every generator has read: stop the workers."""
+    run = state.current().prescrub
+    if run is not None:
+        run.finish()
 
 
 def on_generators(generators) -> None:
@@ -161,8 +162,7 @@ def on_generators(generators) -> None:
 
 def _in_worker() -> None:
     """A worker's copy of the parent's futures means nothing here: its reader must never wait on them."""
-    global _run
-    _run = None
+    state.current().prescrub = None
 
 
 def _scrub_batch(paths: list[str]) -> int:

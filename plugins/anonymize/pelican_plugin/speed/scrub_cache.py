@@ -22,6 +22,9 @@ from collections.abc import Mapping
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
+from anonymize import paths
+from anonymize.pelican_plugin import state
+
 # The whole plugin package (library, glue, desk, audit): any change to its code or tables invalidates the cache.
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
 LIBRARIES = ("pelican", "markdown", "beautifulsoup4", "nh3", "pillow", "phonenumbers")
@@ -43,7 +46,9 @@ def fingerprint(settings: Mapping) -> str:
         k: v
         for k, v in settings.items()
         if (k.startswith("ANONYMIZE_") and k not in {"ANONYMIZE_REPORT_PATH", "ANONYMIZE_SCRUB_CACHE_PATH",
-                                                 "ANONYMIZE_AUDIT_CACHE_PATH", "ANONYMIZE_WORKERS"})
+                                                 "ANONYMIZE_AUDIT_CACHE_PATH", "ANONYMIZE_WORKERS",
+                                                 "ANONYMIZE_AUDIT_AHEAD", "ANONYMIZE_REWRITE_IN_PLACE",
+                                                 "ANONYMIZE_FIXED_URLS", "ANONYMIZE_TEMPLATE_CACHE"})
         or k in {"MARKDOWN", "FORMATTED_FIELDS", "PAGE_PATHS", "ARTICLE_PATHS", "STATIC_PATHS"}
     }
     h.update(json.dumps(relevant, sort_keys=True, default=repr).encode())
@@ -111,22 +116,12 @@ class ScrubCache:
                 shutil.rmtree(child, ignore_errors=True)
 
 
-_cache: ScrubCache | None = None
-
-
 def for_settings(settings: Mapping) -> ScrubCache | None:
     """The build's cache, or None when `ANONYMIZE_SCRUB_CACHE` is off."""
-    global _cache
     if not settings.get("ANONYMIZE_SCRUB_CACHE", True):
         return None
-    root = settings.get("ANONYMIZE_SCRUB_CACHE_PATH") or os.path.join(
-        settings.get("CACHE_PATH", "cache"), "anonymize"
-    )
-    if _cache is None or _cache.root != Path(root):
-        _cache = ScrubCache(root, settings)
-    return _cache
-
-
-def reset() -> None:
-    global _cache
-    _cache = None
+    current = state.current()
+    root = Path(paths.scrub_cache_path(settings))
+    if current.scrub_cache is None or current.scrub_cache.root != root:
+        current.scrub_cache = ScrubCache(root, settings)
+    return current.scrub_cache

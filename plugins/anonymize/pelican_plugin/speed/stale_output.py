@@ -25,7 +25,14 @@ writer did not write in this build goes, and so does every hashed search file
 the new index does not read. Where a
 file system's ctime cannot be trusted, or Pelican may skip writing static
 files, Pelican wipes first as before. A build that fails leaves the deletion
-undone; `invoke build` then empties the folder, as Pelican's wipe would have.
+undone; the plugin's guard around `Pelican.run` then empties the folder, as Pelican's wipe would have
+(`empty_after_failure`), whatever started the build (`invoke build`, `livereload`, `pelican`).
+
+What a step of this build wrote is never deleted, whatever the times say (the writer's record vetoes): on a
+file system whose change times have whole-second resolution a page rewritten in the second the build began
+keeps its recorded stamp. Such a file system (the probe checks resolution too) is wiped first instead.
+
+Optional: `ANONYMIZE_REWRITE_IN_PLACE = False` lets Pelican wipe first, with byte-identical output.
 """
 
 from __future__ import annotations
@@ -34,27 +41,29 @@ import logging
 import os
 import tempfile
 
+from anonymize.pelican_plugin import state
+from anonymize.pelican_plugin.speed.pagefind_bundle import BUNDLE
+from anonymize.pelican_plugin.state import OutputRecord, Stamp
+
 logger = logging.getLogger("anonymize")
 
-Stamp = tuple[int, int]  # (inode, ctime in ns)
 
-_before: dict[str, Stamp] | None = None  # every file under the output when the build began, by path
-_output: str | None = None
-_retention: tuple[str, ...] = ()
-_reused: set[str] = set()  # files of an earlier build that a step of this one uses as they are
-_written: set[str] = set()  # every page Pelican's writer wrote in this build (its content_written signal)
-_obsolete: set[str] = set()  # files a step knows to be out of date whatever their times say
+def _record():
+    return state.current().record
 
 
 def on_written(path, context=None, **_kw) -> None:
-    """Pelican's writer wrote this page (content_written, feed_written)."""
-    if _before is not None:
-        _written.add(os.path.abspath(path))
+    """Pelican's writer (content_written, feed_written) or one of our steps wrote this file."""
+    record = _record()
+    if record is not None:
+        record.written.add(os.path.abspath(path))
 
 
 def obsolete(paths) -> None:
     """Delete these though their change time is new (Pagefind's files that its new index does not read)."""
-    _obsolete.update(os.path.abspath(p) for p in paths)
+    record = _record()
+    if record is not None:
+        record.obsolete.update(os.path.abspath(p) for p in paths)
 
 
 def reused(paths) -> None:
@@ -63,20 +72,29 @@ def reused(paths) -> None:
     Pagefind does not rewrite a hashed file whose name is already there; it
     says which of them its new index reads (`pagefind_bundle.used_files`).
     """
-    _reused.update(os.path.abspath(p) for p in paths)
+    record = _record()
+    if record is not None:
+        record.reused.update(os.path.abspath(p) for p in paths)
 
 
 def _pelican_would_wipe(pelican) -> bool:
     """Pelican's own condition: the setting is on and the output folder does not hold the content folder."""
+    return bool(pelican.delete_outputdir) and _output_outside_content(pelican)
+
+
+def _output_outside_content(pelican) -> bool:
+    """Pelican never wipes an output folder that holds the content folder."""
     output, content = os.path.realpath(pelican.output_path), os.path.realpath(pelican.path)
-    return bool(pelican.delete_outputdir) and os.path.commonpath([output]) != os.path.commonpath([output, content])
+    return os.path.commonpath([output]) != os.path.commonpath([output, content])
 
 
 def ctime_is_change_time(folder: str) -> bool:
-    """Whether this file system keeps a change time that setting a file's times cannot set back.
+    """Whether this file system keeps a fine-grained change time that setting a file's times cannot set back.
 
     Where it only mirrors the modification time (some non-POSIX file systems),
-    a rewritten file could not be told from one left over: Pelican wipes first.
+    a rewritten file could not be told from one left over; where it counts whole
+    seconds, a file rewritten in the second the build began could not either.
+    Either way Pelican wipes first.
     """
     if os.name != "posix":
         return False
@@ -85,9 +103,14 @@ def ctime_is_change_time(folder: str) -> bool:
     fd, probe = tempfile.mkstemp(prefix=".unsigned-probe-", dir=folder)
     try:
         os.close(fd)
-        os.utime(probe, ns=(1_000_000_000, 1_000_000_000))
-        st = os.lstat(probe)
-        return st.st_ctime_ns != st.st_mtime_ns
+        whole_seconds = 0
+        for _ in range(2):  # a fine clock lands on a whole second once in a billion: twice is the file system
+            os.utime(probe, ns=(1_000_000_000, 1_000_000_000))
+            st = os.lstat(probe)
+            if st.st_ctime_ns == st.st_mtime_ns:
+                return False
+            whole_seconds += st.st_ctime_ns % 1_000_000_000 == 0
+        return whole_seconds < 2
     finally:
         os.remove(probe)
 
@@ -124,21 +147,30 @@ def snapshot(output: str, retention: tuple[str, ...]) -> dict[str, Stamp]:
 
 def on_build_start(pelican) -> None:
     """Take over Pelican's wipe for this run: record what is there instead of deleting it."""
-    global _before, _output, _retention
     wanted = getattr(pelican, "_unsigned_wipe_after", None)
     if wanted is None:  # decided once: `--autoreload` runs many builds on one Pelican instance
-        wanted = (_pelican_would_wipe(pelican) and _every_file_rewritten(pelican.settings)
+        wanted = (pelican.settings.get("ANONYMIZE_REWRITE_IN_PLACE", True)
+                  and _pelican_would_wipe(pelican) and _every_file_rewritten(pelican.settings)
                   and ctime_is_change_time(pelican.output_path))
         pelican._unsigned_wipe_after = wanted
-    _before = None
-    _reused.clear()
-    _written.clear()
-    _obsolete.clear()
     if wanted:
         pelican.delete_outputdir = False
-        _output = pelican.output_path
-        _retention = tuple(pelican.output_retention or ())
-        _before = snapshot(_output, _retention)
+        retention = tuple(pelican.output_retention or ())
+        state.current().record = OutputRecord(pelican.output_path, retention,
+                                              snapshot(pelican.output_path, retention))
+
+
+def empty_after_failure(pelican) -> None:
+    """A build that failed after taking over the wipe: empty the folder, as Pelican's wipe first would have.
+
+    Pelican's own wipe (and its guard for an output folder that holds the content) does it, retention kept.
+    """
+    if not getattr(pelican, "_unsigned_wipe_after", False):
+        return
+    from pelican.utils import clean_output_dir
+
+    if _output_outside_content(pelican):
+        clean_output_dir(pelican.output_path, pelican.output_retention or [])
 
 
 def stale(before: dict[str, Stamp]) -> list[str]:
@@ -173,8 +205,6 @@ def remove(paths: list[str], output: str) -> int:
 
 
 def _search_bundle(output: str) -> str:
-    from anonymize.pelican_plugin.output.search_index import BUNDLE
-
     return os.path.join(os.path.abspath(output), BUNDLE) + os.sep
 
 
@@ -195,31 +225,28 @@ def before_search(pelican) -> None:
     Pagefind indexes the HTML it finds on disk: a withdrawn essay's page still
     there would be indexed again. Its own earlier files wait for `on_finalized`.
     """
-    global _before
-    if _before is None:
+    record = _record()
+    if record is None:
         return
-    output = _output or pelican.output_path
+    output = record.output
     bundle = _search_bundle(output)
-    left = stale(_before)
+    left = stale(record.before)
     gone = {os.path.abspath(p) for p in left if not os.path.abspath(p).startswith(bundle)}
-    gone.update(unwritten_pages(output, _written, _retention, bundle))
-    removed = remove(sorted(gone), output)
-    _before = {p: _before[p] for p in left if os.path.abspath(p).startswith(bundle)}
+    gone.update(unwritten_pages(output, record.written, record.retention, bundle))
+    removed = remove(sorted(gone - record.written), output)  # what this build wrote never goes
+    record.before = {p: record.before[p] for p in left if os.path.abspath(p).startswith(bundle)}
     if removed:
         logger.info("anonymize: removed %d file(s) left in %s by earlier builds", removed, pelican.output_path)
 
 
 def on_finalized(pelican) -> None:
     """Delete the search files of earlier indexes that the new one does not read (before file times are set)."""
-    global _before
-    if _before is None:
+    record = _record()
+    if record is None:
         return
-    before, _before = _before, None
-    gone = {os.path.abspath(p) for p in stale(before)} - _reused
-    gone |= {p for p in _obsolete if os.path.lexists(p)}
-    removed = remove(sorted(gone), _output or pelican.output_path)
-    _reused.clear()
-    _obsolete.clear()
-    _written.clear()
+    state.current().record = None
+    gone = {os.path.abspath(p) for p in stale(record.before)} - record.reused
+    gone |= {p for p in record.obsolete if os.path.lexists(p)}
+    removed = remove(sorted(gone - record.written), record.output)
     if removed:
         logger.info("anonymize: removed %d search file(s) of earlier indexes", removed)
