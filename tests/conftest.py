@@ -121,3 +121,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         layer = Path(str(item.fspath)).parent.name
         if layer in LAYERS:
             item.add_marker(getattr(pytest.mark, layer))
+
+
+@pytest.fixture(scope="session")
+def vector_site(tmp_path_factory) -> tuple[BuildResult, list]:
+    """Our XSS/mXSS corpus (tests/vectors.py) built once per session: one essay per vector, in every header key.
+
+    Shared by the plugin tests (text is text, feeds parse), the audit tests and the browser test.
+    """
+    import vectors
+
+    root = tmp_path_factory.mktemp("vectors")
+    every = vectors.write_site(root / "content")
+    vectors.write_forbidden_essay(root / "content")
+    # Category feeds are left out: one per vector category would only repeat the main feeds.
+    settings = settings_with(root, ANONYMIZE_PEN_NAMES=vectors.PEN_NAMES, CATEGORY_FEED_ATOM=None)
+    result = run_build(root / "content", root / "output", settings=settings)
+    return result, every

@@ -100,6 +100,22 @@ LEAKS = {
     "source file name": lambda r: _write(r / "images" / "IMG_20240305_143107.jpg", _published_jpeg(r)),
     "image name not a hash": lambda r: _write(r / "images" / "corridor.jpg", _published_jpeg(r)),
     "mtime with time of day": lambda r: _touch(_essay(r), MIDNIGHT + 52_260),
+    # issue 13: markup from header values, escaped markup in essay text, characters XML forbids
+    "title breaks out into the head": lambda r: _edit(_essay(r), "<title>", "<title></title><script>alert(1)</script>"
+                                                      "<title>"),
+    "description breaks out of its attribute": lambda r: _edit(
+        _essay(r), '<meta name="description" content="', '<meta name="description" content=""><meta http-equiv='
+        '"refresh" content="0"><meta name="x" content="'),
+    "handler after a slash": lambda r: _into_body(r, "<svg/onload=alert(1)>"),
+    "handler after a quoted value": lambda r: _into_body(r, "<a href='/x/'target='_blank'onclick='alert(1)'>x</a>"),
+    "live markup in the heading": lambda r: _edit(_essay(r), "<h1>", "<h1><img src=\"/x.png\" alt=\"\">"),
+    "live markup in the meta line": lambda r: _edit(_essay(r), '<p class="meta">', '<p class="meta"><svg></svg>'),
+    "escaped markup in essay text": lambda r: _into_body(
+        r, "<p>&lt;a href='https://twitter.com/intent/tweet?url=x%3Fp%3D75608'&gt;a quote&lt;/a&gt;</p>"),
+    "escaped script in feed content": lambda r: _edit(r / "feeds" / "all.atom.xml", '<content type="html">',
+                                                      '<content type="html">&amp;lt;script&amp;gt;'),
+    "forbidden character in a page": lambda r: _into_body(r, "<p>start\x01of heading</p>"),
+    "forbidden character in a feed": lambda r: _edit(r / "feeds" / "all.atom.xml", "<title>", "<title>\ufffe"),
     "search index email": lambda r: _write(r / "pagefind" / "fragment" / "en_abc.pf_fragment",
                                            gzip.compress(b'pagefind_dcd{"content":"mail j.doe@hospital.org"}')),
 }
@@ -124,6 +140,16 @@ def test_each_planted_leak_fails_and_names_the_file(leak, clean_site, tmp_path):
     problems = audit_site(root, POLICY)
     assert problems, f"the audit missed: {leak}"
     assert str(planted.relative_to(root)) in {p.path for p in problems}, problems
+
+
+def test_text_that_looks_like_markup_passes_where_it_is_text(clean_site, tmp_path):
+    """Escaped markup is text in a title, a feed title and quoted code: the audit does not cry wolf."""
+    root = tmp_path / "site"
+    shutil.copytree(clean_site, root, copy_function=shutil.copy2)
+    _edit(_essay(root), "<h1>", "<h1>&lt;svg/onload=alert(1)&gt; ")
+    _into_body(root, "<p>Quoted: <code>&lt;script src=x&gt;</code></p>")
+    _edit(root / "feeds" / "all.atom.xml", "<title>", "<title>&lt;img src=x onerror=alert(1)&gt; ")
+    assert audit_site(root, POLICY) == []
 
 
 def test_acknowledged_values_pass(clean_site, tmp_path):

@@ -108,7 +108,7 @@ def test_missing_title_is_refused():
 
 
 def test_blank_title_is_refused():
-    with pytest.raises(AnonymizeError, match="missing header 'Title:'"):
+    with pytest.raises(AnonymizeError, match="empty header 'Title:'"):
         policy({"title": ["   "], "date": ["2025-03-04"]})
 
 
@@ -169,3 +169,55 @@ def test_plain_days_read_as_pelican_reads_them():
             with pytest.raises(ValueError) as pelicans_err:
                 METADATA_PROCESSORS[name](bad, DEFAULT_CONFIG)
             assert str(ours_err.value) == str(pelicans_err.value)
+
+
+# Issue 13: header values are text; values that become URLs, file names or numbers are checked.
+def test_slug_is_made_url_safe_and_reported():
+    kept, report = policy({**BASE, "slug": ['v1 "><svg/onload=alert(1)> Écho']})
+    assert kept["slug"] == ["v1-svg-onload-alert-1-echo"]
+    assert [e.kind for e in report.for_source("essays/x.md")] == ["slug"]
+    with pytest.raises(AnonymizeError, match="Slug"):
+        policy({**BASE, "slug": ["<>"]})
+
+
+@pytest.mark.parametrize("lang", ["<svg onload=alert(1)>", "en_US", "e", "english language"])
+def test_a_language_must_be_a_language_tag(lang):
+    with pytest.raises(AnonymizeError, match="language tag"):
+        policy({**BASE, "lang": [lang]})
+
+
+def test_a_series_index_must_be_a_whole_number():
+    assert policy({**BASE, "series_index": ["3"]})[0]["series_index"] == ["3"]
+    with pytest.raises(AnonymizeError, match="whole number"):
+        policy({**BASE, "series_index": ["<b>2</b>"]})
+
+
+def test_text_keys_become_escaped_markup():
+    from anonymize.scrub.header_policy import page_value
+    from markupsafe import Markup
+
+    title = page_value("title", "</TITLE><SCRIPT>alert(\"XSS\");</SCRIPT> & more")
+    assert isinstance(title, Markup)
+    assert str(title) == "&lt;/TITLE&gt;&lt;SCRIPT&gt;alert(&#34;XSS&#34;);&lt;/SCRIPT&gt; &amp; more"
+    # what Pelican's feed writer makes of it (striptags) is the writer's text again
+    assert title.striptags() == "</TITLE><SCRIPT>alert(\"XSS\");</SCRIPT> & more"
+    assert page_value("summary", "<p>html</p>") == "<p>html</p>"  # scrubbed HTML, not text
+
+
+def test_tag_slugs_come_from_the_text_and_are_bounded():
+    from anonymize.scrub.header_policy import SLUG_MAX, page_value
+    from pelican.urlwrappers import Tag
+
+    settings = {"SLUG_REGEX_SUBSTITUTIONS": [(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""),
+                                             (r"[-\s]+", "-")]}
+    tag = Tag("<svg onload=alert(1)>", settings)
+    page_value("tags", [tag])
+    assert tag.name == "<svg onload=alert(1)>" and tag.slug == "svg-onloadalert1"
+    long = Tag("word " * 60, settings)
+    page_value("tags", [long])
+    assert 0 < len(long.slug) <= SLUG_MAX
+
+
+def test_header_lines_split_as_markdown_splits_them():
+    check_header_block("Title: a\x0bvertical tab\nDate: 2025-01-02\n\nBody\n", "essays/x.md")
+    check_header_block("Title: a\u2028line separator\r\nDate: 2025-01-02\r\n\r\nBody\r\n", "essays/x.md")

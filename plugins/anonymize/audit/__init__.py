@@ -93,6 +93,11 @@ TEXT_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".txt", ".css", ".js"
                  ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".map"}
 
 
+# Files that must be text (XML, or HTML and text a reader reads): no character XML 1.0 forbids. Pagefind's
+# index files are binary (CBOR) inside their gzip and are left out.
+XML_TEXT_SUFFIXES = {".html", ".htm", ".xml", ".atom", ".rss", ".txt", ".svg", ".json", ".css"}
+
+
 def check_file(root: str, rel: str, policy: Policy) -> list[Problem]:
     """Every check that applies to one file."""
     path = os.path.join(root, rel)
@@ -118,15 +123,21 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
                 problems += markup.check_xml(content, policy)
             elif suffix == ".css":
                 problems += markup.check_css(content, policy)
+            if text.holds_pagefind_names(rel):
+                content = text.without_pagefind_names(content)
             # Emails and phone numbers are looked for in what readers read (pages, feeds, the
             # search index), not in code, where minified numbers and library credits look alike.
             problems += text.check(content, policy, prose=suffix not in (".css", ".js", ".mjs", ".map"))
+            if suffix in XML_TEXT_SUFFIXES:
+                problems += text.forbidden_characters(content)
     return problems
 
 
 def content_key(rel: str, data: bytes) -> str:
-    # The suffix decides which checks run; the file name is checked separately, every time.
-    return hashlib.sha256(os.path.splitext(rel)[1].lower().encode() + b"\0" + data).hexdigest()
+    # The suffix (and whether Pagefind names files in it) decides which checks run; the file name is checked
+    # separately, every time.
+    kind = os.path.splitext(rel)[1].lower() + ("+names" if text.holds_pagefind_names(rel) else "")
+    return hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
 
 
 def check_contents(root: str, rels: list[str], policy: Policy,

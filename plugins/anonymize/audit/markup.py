@@ -7,8 +7,15 @@ from urllib.parse import urlsplit
 
 from anonymize.audit.links import check_link
 
-TAG = re.compile(r"<([a-zA-Z][\w:-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>", re.S)
-ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
+# A start tag as a browser's tokenizer reads it: attributes are separated by whitespace or "/" (`<svg/onload=…>`),
+# or by nothing after a quoted value (`target='_blank'rel=…`); a quoted value may hold ">". Possessive
+# quantifiers: an unclosed tag fails in linear time.
+TAG = re.compile(
+    r"""<([a-zA-Z][^\s/>]*+)((?:(?:[\s/]++|(?<=["']))(?:[^\s/>=]|(?<=[\s/])=)[^\s/>=]*+"""
+    r"""(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?)*+)[\s/]*+>""",
+    re.S,
+)
+ATTR = re.compile(r"""([^\s/>=]++|=[^\s/>=]*+)(?:\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++)))?""")
 LOADING_ATTRS = {"src", "srcset", "poster", "data", "background", "action", "formaction", "xlink:href", "manifest",
                  "ping", "codebase", "archive", "lowsrc", "dynsrc", "longdesc", "imagesrcset", "icon"}
 LOADING_LINK_RELS = {"stylesheet", "preload", "prefetch", "preconnect", "dns-prefetch", "icon", "shortcut",
@@ -58,7 +65,7 @@ def check_css(css: str, policy) -> list[str]:
 
 
 def check_html(html: str, policy) -> list[str]:
-    problems = []
+    problems = check_page_structure(html)
     for m in COMMENT.finditer(html):
         problems.append(f"HTML comment: {' '.join(m.group(1).split())[:60]}")
     for m in STYLE_BLOCK.finditer(html):
@@ -139,7 +146,91 @@ def check_xml(xml: str, policy) -> list[str]:
     for m in XML_LINK.finditer(xml):
         url = unescape(next(g for g in m.groups() if g))
         problems += check_link(url)
-    embedded = unescape(xml)  # feed content is escaped HTML
-    if embedded != xml:
+    # Only content the feed declares as HTML is HTML (Atom content/summary type="html", RSS description);
+    # a title, a name or a category is text, and escaped markup there is a reader seeing "<" as text.
+    for m in FEED_HTML.finditer(xml):
+        embedded = unescape(m.group(2))
         problems += [p for p in check_html(embedded, policy) if not p.startswith("<link")]
+        problems += escaped_markup(embedded)
+    return problems
+
+
+FEED_HTML = re.compile(r"<(content|summary|description)\b(?:[^>]*\btype=\"html\")?[^>]*>(.*?)</\1>", re.S)
+
+
+# What the theme writes in a page's head: any other element there is markup a header value (or a summary) broke
+# out of an attribute or the title with.
+HEAD = re.compile(r"<head\b[^>]*>(.*?)</head\s*>", re.S | re.I)
+TITLE_TEXT = re.compile(r"(<title\b[^>]*>)(.*?)(</title\s*>)", re.S | re.I)
+HEAD_TAGS = {"meta", "title", "link"}
+HEAD_META_NAMES = {"viewport", "referrer", "description", "color-scheme", "theme-color"}
+HEAD_LINK_RELS = {"stylesheet", "icon", "alternate", "canonical"}
+HEADINGS = re.compile(r"<(h1|h2|title)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+# Header-derived regions of an essay page: its header (title, meta line, series, content note; the deck is the
+# scrubbed summary, HTML by design, and is set aside) and its footer (tags, responses, related, neighbours).
+ESSAY_HEADER = re.compile(r"<article class=\"essay\"[^>]*>\s*<header>(.*?)</header>", re.S)
+ESSAY_FOOTER = re.compile(r"<footer data-pagefind-ignore>(.*?)</footer>", re.S)
+DECK = re.compile(r"<div class=\"deck\">.*?</div>(?=\s*<p class=\"meta\">)", re.S)
+HEADER_TAGS = {"h1", "p", "span", "time", "a", "nav", "ol", "ul", "li", "em", "strong", "div", "section", "h2"}
+ANY_TAG = re.compile(r"</?([a-zA-Z][^\s/>]*)")
+# Essay text: the body of an essay or a page. Markup escaped into it is a reader seeing tags as text (an import
+# gone wrong, a click-to-tweet box's share link); quoted inside code it is the writer's own.
+ESSAY_BODY = re.compile(
+    r"<div class=\"body\">(.*?)</div>\s*<footer|<article class=\"page\"[^>]*>\s*<h1>.*?</h1>(.*?)</article>", re.S
+)
+CODE = re.compile(r"<(pre|code|kbd|samp)\b[^>]*>.*?</\1>", re.S | re.I)
+ANY_TAG_WHOLE = re.compile(TAG.pattern + r"|</[a-zA-Z][^>]*>", re.S)
+ESCAPED_MARKUP = re.compile(r"&lt;(?:/?[a-zA-Z][a-zA-Z0-9:-]*(?=[\s/]|&gt;)|!--|!\[CDATA\[)", re.I)
+
+
+def check_page_structure(html: str) -> list[str]:
+    """Live markup in the head or in header-derived text, and escaped markup in essay text."""
+    problems: list[str] = []
+    head = HEAD.search(html)
+    if head:
+        problems += _head_problems(head.group(1))
+    for m in HEADINGS.finditer(html):
+        inner = m.group(2)
+        if m.group(1).lower() == "title":
+            if "<" in inner:
+                problems.append(f"live markup in the page title: {' '.join(inner.split())[:60]}")
+            continue
+        stray = sorted({t.lower() for t in ANY_TAG.findall(inner)} - {"a"})
+        if stray:
+            problems.append(f"live markup in a heading (<{m.group(1)}>): <{'>, <'.join(stray)}>")
+    for region in (ESSAY_HEADER, ESSAY_FOOTER):
+        for m in region.finditer(html):
+            stray = sorted({t.lower() for t in ANY_TAG.findall(DECK.sub("", m.group(1)))} - HEADER_TAGS)
+            if stray:
+                problems.append(f"live markup in header-derived text: <{'>, <'.join(stray)}>")
+    for m in ESSAY_BODY.finditer(html):
+        problems += escaped_markup(m.group(1) or m.group(2) or "")
+    return problems
+
+
+def escaped_markup(html: str) -> list[str]:
+    """Markup escaped into essay text (outside code): `&lt;a href`, `&lt;script`, `&lt;!--`."""
+    if "&lt;" not in html:
+        return []
+    text = ANY_TAG_WHOLE.sub(" ", CODE.sub(" ", html))  # text only: an attribute's value is not text
+    return [f"escaped markup in essay text: {text[m.start():m.start() + 60]}" for m in ESCAPED_MARKUP.finditer(text)]
+
+
+def _head_problems(head: str) -> list[str]:
+    problems = []
+    head = TITLE_TEXT.sub(lambda m: m.group(1) + m.group(3), head)  # the title's text is text (checked above)
+    for m in TAG.finditer(head):
+        tag = m.group(1).lower()
+        attrs = {a.group(1).lower(): unescape(a.group(2) or a.group(3) or a.group(4) or "")
+                 for a in ATTR.finditer(m.group(2) or "")}
+        if tag not in HEAD_TAGS:
+            problems.append(f"live markup in the head: <{tag}>")
+        elif tag == "meta" and not ("charset" in attrs or attrs.get("name", "").lower() in HEAD_META_NAMES
+                                    or attrs.get("http-equiv", "").lower() == "content-security-policy"):
+            problems.append(f"unexpected <meta> in the head: {' '.join(sorted(attrs))[:60]}")
+        elif tag == "link" and not set(attrs.get("rel", "").lower().split()) & HEAD_LINK_RELS:
+            problems.append(f"unexpected <link> in the head: rel={attrs.get('rel', '')[:40]}")
+    text = re.sub(r"<[^>]*>", "", head).strip()
+    if text:
+        problems.append(f"text in the head (markup broke out of an attribute or the title): {text[:60]}")
     return problems

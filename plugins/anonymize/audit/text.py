@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -48,6 +49,20 @@ def check(content: str, policy, prose: bool = True) -> list[str]:
     return problems
 
 
+# Pagefind names its files by language and content hash (`en_6963177830`, `unknown_3b85fae`), and lists those
+# names in its entry file, meta file and indexes. A hash that happens to be all digits is not a phone number.
+PAGEFIND_NAME = re.compile(r"[a-z]{2,8}(?:-[A-Za-z0-9]{2,8})*_[0-9a-f]{7,}")
+
+
+def holds_pagefind_names(rel: str) -> bool:
+    """Pagefind's own bookkeeping files; its fragments (which hold the essays' text) are read as prose."""
+    return rel.startswith("pagefind/") and not rel.endswith(".pf_fragment")
+
+
+def without_pagefind_names(content: str) -> str:
+    return PAGEFIND_NAME.sub(lambda m: "x" * len(m.group(0)), content)
+
+
 DECIMAL = re.compile(r"\d+\.\d+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -80,6 +95,19 @@ def _phones(content: str, policy) -> list[str]:
 
 def _candidate(run: str) -> bool:
     return sum(ch.isdigit() for ch in run) >= 7 and not ISO_DATE.search(run) and not DECIMAL.fullmatch(run)
+
+
+@lru_cache(maxsize=1)
+def _forbidden() -> re.Pattern:
+    """Characters XML 1.0 forbids (and the controls and noncharacters it discourages), from the shared table."""
+    body = "".join(f"\\U{int(a, 16):08x}-\\U{int(b, 16):08x}" for a, b in load("text")["forbidden"]["ranges"])
+    return re.compile(f"[{body}]")
+
+
+def forbidden_characters(content: str) -> list[str]:
+    """A feed or sitemap holding one is not XML; in a page it is an invisible mark. Named with its offset."""
+    return [f"character XML 1.0 forbids: U+{ord(m.group(0)):04X} at offset {m.start()}"
+            for m in itertools.islice(_forbidden().finditer(content), 20)]
 
 
 def _hidden(content: str) -> list[str]:

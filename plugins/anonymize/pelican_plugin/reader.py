@@ -13,12 +13,12 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import SafeDatetime
 
 from anonymize.paths import source_name
-from anonymize.pelican_plugin import state
+from anonymize.pelican_plugin import confine, state
 from anonymize.pelican_plugin.speed import scrub_cache
 from anonymize.scrub.errors import AnonymizeError
-from anonymize.scrub.header_policy import apply_header_policy, check_header_block
+from anonymize.scrub.header_policy import apply_header_policy, check_header_block, page_value
 from anonymize.scrub.report import Entry
-from anonymize.scrub.text_scrub import clean_text, lookalikes
+from anonymize.scrub.text_scrub import clean_text, lookalikes, removal_kind
 
 _PLAIN_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -41,7 +41,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
                     return SafeDatetime(int(day[1]), int(day[2]), int(day[3]))
                 except ValueError:
                     pass
-        return super().process_metadata(name, value)
+        return page_value(name, super().process_metadata(name, value))
 
     def read(self, source_path: str):  # type: ignore[override]
         source = self._relative(source_path)
@@ -69,9 +69,12 @@ class AnonymizingMarkdownReader(MarkdownReader):
         except UnicodeDecodeError as exc:
             raise AnonymizeError(
                 source,
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}): save it as UTF-8",
             ) from None
         check_header_block(text, source)
+        problems = confine.source_problems(len(raw), text, source, self.settings)
+        if problems:
+            raise AnonymizeError(source, *problems)
         if cache and (fresh := cache.key(raw, source)) != key:
             key = fresh
             if workers:
@@ -190,7 +193,7 @@ class AnonymizingMarkdownReader(MarkdownReader):
             for value in values:
                 cleaned, gone = clean_text(value)
                 for name in gone:
-                    report.removed(source, "invisible-character", name, f"header {key}")
+                    report.removed(source, removal_kind(name), name, f"header {key}")
                 for word in lookalikes(cleaned):
                     report.finding(source, "lookalike", word, f"header {key}")
                 cleaned_values.append(cleaned)

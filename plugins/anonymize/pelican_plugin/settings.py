@@ -12,6 +12,8 @@ from typing import Any
 
 from pelican.settings import DEFAULT_CONFIG
 
+from anonymize.scrub.limits import DEFAULT_MAX_ESSAY_BYTES
+
 logger = logging.getLogger("anonymize")
 
 # Setting -> the only value a build may run with.
@@ -56,6 +58,8 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_REWRITE_IN_PLACE": True,  # Pelican's wipe done after the build (speed/stale_output.py)
     "ANONYMIZE_FIXED_URLS": True,  # essay URLs formatted once (speed/fixed_urls.py)
     "ANONYMIZE_TEMPLATE_CACHE": True,  # Jinja's compiled templates kept in CACHE_PATH/templates
+    # The largest essay (in bytes of its source) a build takes; a bigger one is refused naming it.
+    "ANONYMIZE_MAX_ESSAY_BYTES": DEFAULT_MAX_ESSAY_BYTES,
 }
 
 EMBED_POLICIES = ("link", "drop")
@@ -79,4 +83,19 @@ def enforce(settings: MutableMapping[str, Any]) -> list[str]:
     pseudonym = settings["ANONYMIZE_PSEUDONYM"] or "Anonymous"
     settings["ANONYMIZE_PSEUDONYM"] = pseudonym
     settings["AUTHOR"] = pseudonym
+    _text_is_text(settings)
     return overridden
+
+
+def _text_is_text(settings: MutableMapping[str, Any]) -> None:
+    """Templates escape every value they print (Jinja's autoescape); `text_of` makes text of scrubbed HTML.
+
+    A header value is text wherever it goes: printed into a page it is escaped
+    for element content or an attribute, unless it is scrubbed HTML the theme
+    marks `|safe` (an essay's body, its summary). Descriptions are the text of
+    the scrubbed summary (`|text_of`), never its tags stripped by a pattern.
+    """
+    from anonymize.scrub.html_tree import text_of
+
+    settings["JINJA_ENVIRONMENT"] = {**(settings.get("JINJA_ENVIRONMENT") or {}), "autoescape": True}
+    settings["JINJA_FILTERS"] = {**(settings.get("JINJA_FILTERS") or {}), "text_of": text_of}

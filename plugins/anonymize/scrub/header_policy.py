@@ -7,12 +7,16 @@ single value, so a dropped key never reaches Pelican, a template or a feed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import dateutil.parser
+from markupsafe import Markup, escape
 
 from anonymize.scrub.errors import AnonymizeError
+from anonymize.scrub.paths import segment_problem
 from anonymize.scrub.report import Report
 from anonymize.scrub.rules import load
 
@@ -38,18 +42,24 @@ def check_header_block(text: str, source: str) -> None:
     understand and publishes the rest as body text: an `Email:` line after a
     typo would reach the page. We refuse such a file instead.
     """
-    lines = text.lstrip("\ufeff").splitlines()
+    # Split as Python-Markdown's meta extension does (on "\n" only): str.splitlines() would also break at
+    # \x0b, \x0c, \x1c-\x1e, U+0085 and U+2028, and call a header holding one malformed.
+    lines = [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n")]
     if lines and YAML_BEGIN.match(lines[0]):
         lines = lines[1:]
+    if not "".join(lines).strip():
+        raise AnonymizeError(source, "the file is empty: write the essay under a 'Title:' and 'Date:' header, "
+                                     "or remove the file")
     if not lines or not META_LINE.match(lines[0]):
-        raise AnonymizeError(source, "no header: the file must start with 'Title: ...' lines")
+        raise AnonymizeError(source, "no header: start the file with 'Title: ...' and 'Date: YYYY-MM-DD' lines")
     for number, line in enumerate(lines, start=1):
         if not line.strip() or YAML_END.match(line):
             return
         if not (META_LINE.match(line) or META_MORE.match(line)):
             raise AnonymizeError(
                 source,
-                f"malformed header line {number}: expected 'Key: value', got {line[:60]!r}",
+                f"malformed header line {number}: expected 'Key: value', got {line[:60]!r}: "
+                "end the header with one blank line, and write each header line as 'Key: value'",
             )
 
 
@@ -68,7 +78,8 @@ def day_of(value: str, source: str) -> tuple[str, bool]:
     try:
         parsed = parse_date(value.strip())
     except (ValueError, OverflowError) as exc:
-        raise AnonymizeError(source, f"date {value.strip()!r} does not parse ({exc})") from None
+        raise AnonymizeError(source, f"date {value.strip()!r} does not parse as a day ({exc}): write a real day as "
+                                     "'Date: YYYY-MM-DD'") from None
     day = parsed.strftime("%Y-%m-%d")
     return day, value.strip() != day
 
@@ -96,19 +107,35 @@ def apply_header_policy(
             continue
         kept[key] = [v for v in values]
 
+    problems = []  # every wrong field is named, not only the first
     for key in table["required"][kind]:
-        if not "".join(kept.get(key, [])).strip():
-            raise AnonymizeError(source, f"missing header '{key.capitalize()}:'")
+        example = "YYYY-MM-DD" if key == "date" else "..."
+        if key not in kept:
+            problems.append(f"missing header '{key.capitalize()}:': add a line '{key.capitalize()}: {example}'")
+        elif not "".join(kept[key]).strip():
+            problems.append(f"empty header '{key.capitalize()}:': write the {key} after '{key.capitalize()}:'")
 
-    if "date" in kept:
-        day, cut = day_of(kept["date"][0], source)
-        if cut:
-            report.removed(source, "date-precision", "time of day and zone", "header date")
-        kept["date"] = [day]
+    if "date" in kept and "".join(kept["date"]).strip():
+        try:
+            day, cut = day_of(kept["date"][0], source)
+        except AnonymizeError as err:
+            problems.append(err.problem)
+        else:
+            if cut:
+                report.removed(source, "date-precision", "time of day and zone", "header date")
+            kept["date"] = [day]
+
+    slug = "".join(kept.get("slug", [])).strip()
+    if slug and segment_problem(slug):
+        problems.append(f"slug {slug!r} {segment_problem(slug)} (e.g. 'Slug: the-night-shift')")
+
+    _check_url_and_numbers(kept, source, report)
 
     status = kept.get("status", [""])[0].strip().lower()
     if status and status not in table["values"]["status"]:
-        raise AnonymizeError(source, f"status {status!r} is not one of {table['values']['status']}")
+        problems.append(f"status {status!r} is not one of {table['values']['status']}: use one of them")
+    if problems:
+        raise AnonymizeError(source, *problems)
 
     pseudonym = settings.get("ANONYMIZE_PSEUDONYM") or DEFAULT_PSEUDONYM
     author = pseudonym
@@ -124,3 +151,80 @@ def apply_header_policy(
         report.replaced(source, "author", "pen name", "header")
     kept["author"] = [author]
     return kept
+
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _check_url_and_numbers(kept: dict[str, list[str]], source: str, report: Report) -> None:
+    """Values that become part of a URL, a file name or a number: a slug, a language, a series index.
+
+    Pelican writes an explicit slug into paths and links as it stands, and an
+    essay whose language differs from the site's is saved as `{slug}-{lang}`:
+    markup there would be markup in a file name and in every link to it.
+    """
+    if "slug" in kept:
+        raw = kept["slug"][0].strip()
+        ascii_ = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
+        slug = _SLUG_UNSAFE.sub("-", ascii_).strip("-")
+        if not slug:
+            raise AnonymizeError(source, "the Slug: header has no letter or digit: write it as words-with-hyphens")
+        if slug != raw:
+            report.replaced(source, "slug", "made URL-safe (letters, digits, hyphens)", "header slug")
+        kept["slug"] = [slug]
+    if "lang" in kept:
+        lang = kept["lang"][0].strip()
+        if not _LANGUAGE_TAG.fullmatch(lang):
+            raise AnonymizeError(source, f"Lang: {lang[:40]!r} is not a language tag: write one such as 'en', 'pt-BR'")
+        kept["lang"] = [lang]
+    if "series_index" in kept:
+        index = kept["series_index"][0].strip()
+        if not index.isascii() or not index.isdigit():
+            raise AnonymizeError(source, f"Series_index: {index[:40]!r} is not a whole number: write 1, 2, 3, ...")
+        kept["series_index"] = [index]
+
+
+# Header keys whose value is printed as text: Pelican treats them as HTML (its feed writer and its slugify
+# strip tags from a title), so they reach Pelican as Markup holding the escaped text: a page prints it as
+# text, a feed gets the text back (tags stripped from escaped text strip nothing; entities decode).
+TEXT_KEYS = frozenset({"title", "series", "content_note"})
+
+
+def page_value(name: str, value: Any) -> Any:
+    """A processed header value as Pelican and the theme take it: text never becomes markup.
+
+    Text keys become escaped Markup. Tag and category names stay text (feeds
+    write them as text and the theme escapes them); only their slug is made
+    from the escaped text, since Pelican's slugify strips `<...>` from a name
+    and would leave a tag such as `<svg onload=...>` with no slug at all, and
+    it is bounded in length.
+    """
+    if name in TEXT_KEYS and isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(escape(value))
+    if name in ("tags", "category"):
+        for wrapper in value if isinstance(value, list) else [value]:
+            _slug_from_text(wrapper)
+    return value
+
+
+SLUG_MAX = 80  # characters of a tag's or category's slug: it becomes a folder and a feed's file name
+
+
+def _slug_from_text(wrapper: Any) -> None:
+    """Give a Pelican tag or category (duck-typed: `name`, `slug`) the slug of its name read as text, bounded.
+
+    A long name would make a file name the file system refuses (255 bytes),
+    and Pelican would stop with a traceback naming no essay.
+    """
+    name = getattr(wrapper, "name", None)
+    if not isinstance(name, str):
+        return
+    if "<" in name or "&" in name:
+        wrapper.name = Markup(escape(name))  # its slug is made from this (tags stripped, entities decoded)
+        slug = wrapper.slug
+        wrapper.name = name
+        wrapper.slug = slug
+    slug = wrapper.slug or ""
+    if len(slug) > SLUG_MAX:
+        wrapper.slug = slug[:SLUG_MAX].rsplit("-", 1)[0] or slug[:SLUG_MAX]

@@ -26,6 +26,13 @@ class Player:
 
 
 @dataclass(frozen=True)
+class Shortcode:
+    kind: str  # unwrap | link | quote | drop
+    url_attributes: tuple[str, ...]
+    text_attributes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HtmlRules:
     tags: frozenset[str]
     generic_attributes: frozenset[str]
@@ -40,6 +47,12 @@ class HtmlRules:
     players: tuple[Player, ...]
     pixel_max: int
     pixel_hosts: re.Pattern
+    shown_raw_text: frozenset[str]
+    markup_text: re.Pattern
+    markup_text_kept_inside: frozenset[str]
+    source_ids: re.Pattern
+    shortcodes: dict[str, Shortcode]
+    shortcode_tag: re.Pattern
 
     def allowed_attributes(self, tag: str) -> frozenset[str]:
         return self.generic_attributes | self.attributes.get(tag, frozenset())
@@ -65,7 +78,44 @@ def html_rules() -> HtmlRules:
         players=tuple(Player(p["name"], re.compile(p["pattern"], re.I), p["link"]) for p in t["players"]),
         pixel_max=int(t["pixels"]["max_size"]),
         pixel_hosts=re.compile("|".join(t["pixels"]["hosts"]), re.I),
+        shown_raw_text=frozenset(t["shown_raw_text"]),
+        markup_text=re.compile(t["markup_text"]["pattern"], re.S),
+        markup_text_kept_inside=frozenset(t["markup_text"]["keep_inside"]),
+        source_ids=re.compile("|".join(f"(?:{p})" for p in t["source_ids"]["patterns"]), re.I),
+        shortcodes=(codes := {
+            name.lower(): Shortcode(s["kind"], tuple(s.get("url_attributes", ())), tuple(s.get("text_attributes", ())))
+            for s in t["shortcodes"] for name in s["names"]
+        }),
+        shortcode_tag=_shortcode_pattern(codes),
     )
+
+
+def _shortcode_pattern(codes: dict[str, Shortcode]) -> re.Pattern:
+    """`[name attrs]`, `[/name]` and, for link shortcodes, `[name attrs]content[/name]` (WordPress's syntax)."""
+    names = "|".join(re.escape(n) for n in sorted(codes, key=len, reverse=True))
+    return re.compile(
+        rf"\[(?P<close>/)?(?P<name>{names})(?![\w-])(?P<attrs>(?:[^\]\[\"'“”″]|\"[^\"]*\"|'[^']*'|[“”″][^“”″]*[“”″])*?)"
+        rf"/?\](?:(?P<content>[^\[]*?)\[/(?P=name)\])?",
+        re.I,
+    )
+
+
+# WordPress's shortcode_parse_atts, with the curly quotes its texturizer puts into exported content.
+SHORTCODE_ATTR = re.compile(
+    r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|[“”″]([^“”″]*)[“”″]|([^\s'"“”″]+))|"([^"]*)"|'([^']*)'|(\S+)"""
+)
+
+
+def shortcode_attributes(text: str) -> tuple[dict[str, str], list[str]]:
+    """Named and bare values of a shortcode's attribute text."""
+    named: dict[str, str] = {}
+    bare: list[str] = []
+    for m in SHORTCODE_ATTR.finditer(text or ""):
+        if m.group(1):
+            named[m.group(1).lower()] = next((g for g in m.groups()[1:5] if g is not None), "")
+        else:
+            bare.append(next(g for g in m.groups()[5:] if g is not None))
+    return named, bare
 
 
 def is_local(url: str, site_hosts: frozenset[str] = frozenset()) -> bool:

@@ -1,6 +1,7 @@
 """The scrubber that every essay's HTML (body and summary) passes through.
 
-Two stages. First, semantic transforms on one BeautifulSoup tree: each step
+Two stages. First, semantic transforms on one tree, the one a browser builds
+(`html_tree.py`: lexbor's HTML5 parser, handed to BeautifulSoup): each step
 removes or rewrites what it must, keeps what the author meant (a tweet embed
 becomes a quotation and a link, a video player a link to the video), and
 reports every change. Second, the nh3 allowlist gate (`html_gate.py`) has the
@@ -18,10 +19,11 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, P
 
 from anonymize.scrub.errors import AnonymizeError
 from anonymize.scrub.html_allowlist import gate
-from anonymize.scrub.html_rules import html_rules, is_local, site_hosts
+from anonymize.scrub.html_rules import html_rules, is_local, shortcode_attributes, site_hosts
+from anonymize.scrub.html_tree import parse
 from anonymize.scrub.links import clean_url
 from anonymize.scrub.report import Report
-from anonymize.scrub.text_scrub import clean_text, lookalikes
+from anonymize.scrub.text_scrub import clean_text, lookalikes, removal_kind
 
 
 class Context:
@@ -70,11 +72,102 @@ def _gone(node: PageElement) -> bool:
     return node.__dict__.get("_decomposed", False)
 
 
+def shown_raw_text(soup: BeautifulSoup, ctx: Context) -> None:
+    """<xmp> and <plaintext> show their source as text: it is the essay's markup, parsed and scrubbed like the rest.
+
+    An unclosed <plaintext> holds every paragraph after it; a reader sees them
+    (as source). Published as escaped markup they would show tags; dropped,
+    the prose would be lost. Nested ones are opened in turn (bounded).
+    """
+    for _ in range(16):
+        found = list(_tags(soup, ctx.rules.shown_raw_text))
+        if not found:
+            return
+        for el in found:
+            if el.parent is None:
+                continue
+            ctx.replaced("element", f"<{el.name}> text parsed as the essay's markup")
+            inner = parse(el.get_text())
+            el.replace_with(*inner.contents) if inner.contents else el.decompose()
+    for el in _tags(soup, ctx.rules.shown_raw_text):
+        ctx.removed("element", f"<{el.name}> nested too deep")
+        el.decompose()
+
+
 def remove_comments(soup: BeautifulSoup, ctx: Context) -> None:
     """HTML comments carry editorial notes, names and draft history."""
     for node in [n for n in _strings(soup) if isinstance(n, (Comment, ProcessingInstruction, Declaration, Doctype))]:
         ctx.removed("html-comment", str(node))
         node.extract()
+
+
+def shortcodes(soup: BeautifulSoup, ctx: Context) -> None:
+    """WordPress shortcodes in the text: captions keep their content, embeds become links, click-to-tweet a pull-quote.
+
+    They arrive as text (an export, a paste): `[caption id="attachment_75609"]`
+    names the source site's attachment, `[bctt tweet="…" username="…"]` its
+    account. Widgets, forms and galleries by id go. Code is left alone.
+    """
+    pattern = ctx.rules.shortcode_tag
+    kept = ctx.rules.markup_text_kept_inside
+    for node in _strings(soup):
+        if isinstance(node, Comment) or "[" not in node or not pattern.search(node):
+            continue
+        if any(p.name in kept for p in node.parents):
+            continue
+        pieces: list = []
+        text = str(node)
+        last = 0
+        quote = None
+        for m in pattern.finditer(text):
+            pieces.append(text[last:m.start()])
+            last = m.end()
+            name = m.group("name").lower()
+            rule = ctx.rules.shortcodes[name]
+            named, bare = shortcode_attributes(m.group("attrs") or "")
+            content = m.group("content") or ""
+            if m.group("close"):
+                ctx.removed("shortcode", f"[/{name}]")
+                continue
+            if rule.kind == "unwrap":
+                ctx.removed("shortcode", f"[{name}]")
+                pieces.append(content)
+            elif rule.kind == "link":
+                url = content.strip() or next((named[a] for a in rule.url_attributes if named.get(a)), "") or \
+                    next((b for b in bare if "://" in b), "")
+                if url.startswith(("http://", "https://")):
+                    link = soup.new_tag("a", href=url)
+                    link.string = clean_url(url)[0] or url  # the address shown is the clean one too
+                    pieces.append(link)
+                    ctx.replaced("shortcode", f"[{name}] → link")
+                else:
+                    ctx.removed("shortcode", f"[{name}]")
+            elif rule.kind == "quote":
+                said = next((named[a] for a in rule.text_attributes if named.get(a)), "") or content or \
+                    " ".join(bare)
+                said = " ".join(said.split())
+                ctx.replaced("shortcode", f"[{name}] → pull-quote")
+                if said:
+                    quote = soup.new_tag("q")
+                    quote.string = said
+                    pieces.append(quote)
+            else:
+                ctx.removed("shortcode", f"[{name}]")
+        pieces.append(text[last:])
+        pieces = [p if not isinstance(p, str) else NavigableString(p) for p in pieces if p != ""]
+        parent = node.parent
+        if pieces:
+            node.replace_with(*pieces)
+        else:
+            node.extract()
+        # A pull-quote alone in its paragraph is the paragraph: a block quote, as the other click-to-tweet boxes.
+        if quote is not None and parent is not None and parent.name == "p" and \
+                parent.get_text(strip=True) == quote.get_text(strip=True):
+            block = soup.new_tag("blockquote", attrs={"class": "pull-quote"})
+            para = soup.new_tag("p")
+            para.string = quote.get_text()
+            block.append(para)
+            parent.replace_with(block)
 
 
 def social_widgets(soup: BeautifulSoup, ctx: Context) -> None:
@@ -189,9 +282,9 @@ def images(soup: BeautifulSoup, ctx: Context) -> None:
         if img.parent is None:
             continue
         src = (img.get("src") or "").strip()
-        if src and is_local(src, ctx.hosts):
+        if src and is_local(src, ctx.hosts) and not _NOT_A_URL.search(src):
             continue
-        if not src or src.lower().startswith(("data:", "blob:", "javascript:")):
+        if not src or src.lower().startswith(("data:", "blob:", "javascript:")) or _NOT_A_URL.search(src):
             ctx.removed("remote-resource", "image without a usable source")
             img.decompose()
         elif _is_pixel(img, src, ctx):
@@ -203,6 +296,10 @@ def images(soup: BeautifulSoup, ctx: Context) -> None:
             link.string = alt
             img.replace_with(link)
             ctx.replaced("remote-resource", f"hotlinked image → link: {src}")
+
+
+# Markup or quoted code in a source is a broken tag's leftovers (`<IMG SRC= onmouseover="…">`), not a picture.
+_NOT_A_URL = re.compile(r"[\s<>\"'`()]")
 
 
 def _is_pixel(img: Tag, src: str, ctx: Context) -> bool:
@@ -261,6 +358,8 @@ def attributes(soup: BeautifulSoup, ctx: Context) -> None:
             value = el.attrs[name]
             lname = name.lower()
             if lname in allowed and not (lname in ctx.rules.url_attributes and _unsafe_url(value)):
+                if lname in ("class", "id"):
+                    _source_ids(el, lname, ctx)
                 continue
             if lname.startswith("on"):
                 kind = "event-handler"
@@ -280,6 +379,22 @@ def attributes(soup: BeautifulSoup, ctx: Context) -> None:
         ctx.removed(kind, f"{name}" + (f" ×{n}" if n > 1 else ""))
 
 
+def _source_ids(el: Tag, name: str, ctx: Context) -> None:
+    """Class names and ids numbered by the source site (`wp-image-75609`, `post-75608`) go; ours stay."""
+    value = el.get(name)
+    values = value if isinstance(value, list) else str(value).split()
+    kept = [v for v in values if not ctx.rules.source_ids.search(v)]
+    if len(kept) == len(values):
+        return
+    for v in values:
+        if v not in kept:
+            ctx.removed("source-id", f"{name} {v}")
+    if kept:
+        el[name] = kept if name == "class" else " ".join(kept)
+    else:
+        del el[name]
+
+
 def _unsafe_url(value) -> bool:
     text = re.sub(r"[\x00-\x20]+", "", str(value)).lower()
     return text.startswith(("javascript:", "data:", "vbscript:"))
@@ -297,7 +412,7 @@ def disallowed_tags(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def text(soup: BeautifulSoup, ctx: Context) -> None:
-    """Invisible and bidi characters out of text and attribute values; look-alike words become findings."""
+    """Invisible, bidi and XML-forbidden characters out of text and attribute values; look-alikes become findings."""
     removed: Counter[str] = Counter()
     for node in _strings(soup):
         if isinstance(node, Comment):
@@ -316,7 +431,53 @@ def text(soup: BeautifulSoup, ctx: Context) -> None:
                     removed.update(gone)
                     el[name] = cleaned
     for name, n in sorted(removed.items()):
-        ctx.removed("invisible-character", name + (f" ×{n}" if n > 1 else ""))
+        ctx.removed(removal_kind(name), name + (f" ×{n}" if n > 1 else ""))
+
+
+def markup_text(soup: BeautifulSoup, ctx: Context) -> None:
+    """Text that still looks like markup, or carries a share/intent URL, goes and is reported as a finding.
+
+    It reaches the text when an importer escaped markup, a page carried it
+    broken, or an attribute became text (an image's alt): a reader would see
+    raw tags, and a click-to-tweet box's share URL names the source site's post
+    (`?p=75608`). Inside code a writer is quoting markup: kept.
+    """
+    pattern = ctx.rules.markup_text
+    kept = ctx.rules.markup_text_kept_inside
+    for node in _strings(soup):
+        if isinstance(node, Comment):
+            continue
+        text = str(node)
+        share = _share_url_in_text(text, ctx)
+        if "<" not in text and not share:
+            continue
+        if any(p.name in kept for p in node.parents):
+            continue
+        cleaned = pattern.sub(lambda m: _flag(m.group(0), "markup-text", ctx), text) if "<" in text else text
+        for url in _share_urls(cleaned, ctx):
+            cleaned = cleaned.replace(url, _flag(url, "share-url-text", ctx))
+        if cleaned != text:
+            node.replace_with(NavigableString(cleaned))
+
+
+_URL_IN_TEXT = re.compile(
+    r"(?:https?:)?//[^\s<>\"']+|(?:www\.)?(?:twitter|x|facebook|linkedin|reddit|pinterest)\.com/[^\s<>\"']+", re.I
+)
+
+
+def _share_urls(text: str, ctx: Context) -> list[str]:
+    return [m.group(0) for m in _URL_IN_TEXT.finditer(text)
+            if _is_share_intent(m.group(0) if "://" in m.group(0) else "https://" + m.group(0).lstrip("/"), ctx)]
+
+
+def _share_url_in_text(text: str, ctx: Context) -> bool:
+    return ("//" in text or ".com/" in text) and bool(_share_urls(text, ctx))
+
+
+def _flag(run: str, kind: str, ctx: Context) -> str:
+    ctx.finding(kind, run)
+    ctx.removed(kind, run)
+    return ""
 
 
 def empty_blocks(soup: BeautifulSoup, ctx: Context) -> None:
@@ -327,7 +488,9 @@ def empty_blocks(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 STEPS: list[Step] = [
+    shown_raw_text,
     remove_comments,
+    shortcodes,
     social_widgets,
     players,
     dangerous_elements,
@@ -336,6 +499,7 @@ STEPS: list[Step] = [
     attributes,
     disallowed_tags,
     text,
+    markup_text,
     empty_blocks,
 ]
 
@@ -346,7 +510,7 @@ def scrub_html(html: str, *, source: str, where: str, settings: Mapping, report:
         return html
     ctx = Context(source, where, settings, report)
     try:
-        soup = BeautifulSoup(html, "html.parser")
+        soup = parse(html)
         for step in STEPS:
             step(soup, ctx)
         return gate(str(soup), ctx.hosts)

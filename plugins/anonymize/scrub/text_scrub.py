@@ -26,15 +26,17 @@ def _ranges(pairs) -> list[tuple[int, int]]:
 def _tables():
     t = load("text")
     invisible = _ranges(t["invisible"]["ranges"])
+    forbidden = _ranges(t["forbidden"]["ranges"])
     ctx = t["contextual"]
     variation = _ranges(ctx["variation"])
     tags = _ranges(ctx["tags"])
     emoji = _ranges(t["emoji"]["ranges"])
-    chars = "".join(f"{_esc(a)}-{_esc(b)}" for a, b in invisible + variation + tags)
+    chars = "".join(f"{_esc(a)}-{_esc(b)}" for a, b in invisible + forbidden + variation + tags)
     chars += _esc(int(ctx["zwj"], 16)) + _esc(int(ctx["zwnj"], 16))
     suspicious = re.compile(f"[{chars}]")
     return {
         "invisible": invisible,
+        "forbidden": forbidden,
         "variation": variation,
         "tags": tags,
         "emoji": emoji,
@@ -66,6 +68,14 @@ def _script(ch: str) -> str:
         return ""
 
 
+FORBIDDEN = "control or noncharacter (not allowed in XML 1.0)"
+
+
+def removal_kind(name: str) -> str:
+    """The report kind of a character `clean_text` removed: forbidden in XML, or invisible."""
+    return "forbidden-character" if name.endswith(FORBIDDEN) else "invisible-character"
+
+
 def clean_text(text: str) -> tuple[str, list[str]]:
     """Return `text` without invisible characters, and the names of what was removed."""
     t = _tables()
@@ -92,6 +102,8 @@ def clean_text(text: str) -> tuple[str, list[str]]:
             keep = _in_tag_sequence(out)
         if keep:
             out.append(ch)
+        elif _in(cp, t["forbidden"]):
+            removed.append(f"U+{cp:04X} {FORBIDDEN}")
         else:
             removed.append(f"U+{cp:04X} {unicodedata.name(ch, 'unnamed')}")
     return "".join(out), removed

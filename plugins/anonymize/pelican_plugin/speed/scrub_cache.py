@@ -27,7 +27,7 @@ from anonymize.pelican_plugin import state
 
 # The whole plugin package (library, glue, desk, audit): any change to its code or tables invalidates the cache.
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
-LIBRARIES = ("pelican", "markdown", "beautifulsoup4", "nh3", "pillow", "phonenumbers")
+LIBRARIES = ("pelican", "markdown", "beautifulsoup4", "selectolax", "nh3", "pillow", "phonenumbers")
 FORMAT = 1
 
 
