@@ -19,7 +19,7 @@ IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1
                   r"(?<![\w:])(?:[0-9a-f]{1,4}:)+:(?:[0-9a-f]{1,4}:?)*[0-9a-f]{0,4}(?![\w:])", re.I)
 HANDLE = re.compile(r"@(?<![\w@.]@)[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
 USERNAME = re.compile(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b|\b(?:user ?name|handle|screen ?name|login|user id|gamertag)"
-                      r"\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9_.-]{3,30})", re.I)
+                      r"\s*(?:is|was|:|=)\s*[\"'“]?([A-Za-z0-9_.-]{3,30})", re.I)
 PHONE_HINT = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
 FAX = re.compile(r"\bfax\b[^\d+]{0,12}$", re.I)
 REGIONS = ("US", "GB", "CA", "AU", "IE", "IN")
