@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 from dataclasses import dataclass
 
 from anonymize.scrub.findings import Finding, detect
@@ -50,7 +51,9 @@ def hit(found: list[Finding], kind: str, text: str) -> bool:
 
 
 def evaluate(labeled=None, control=None) -> Result:
-    sys.path.insert(0, "tests")
+    tests = str(Path(__file__).resolve().parent.parent / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
     import findings_corpus as corpus
 
     labeled = labeled if labeled is not None else corpus.generated() + corpus.written()

@@ -8,8 +8,16 @@ from anonymize.desk.review import findings_for
 
 
 def unacknowledged(text: str) -> list[str]:
-    """`line N: kind 'text'` for each unacknowledged finding in an essay's source (the build warns with these)."""
-    return [f"line {f.line}: {f.kind} {f.text!r}" for f in findings_for(text)]
+    """`line N: kind 'text'` for each unacknowledged finding in an essay's source (the build warns with these).
+
+    If a detector fails, the essay cannot be checked: one problem line says so (the gate then refuses, naming the
+    essay), never a traceback and never a pass.
+    """
+    try:
+        found = findings_for(text)
+    except Exception as exc:  # noqa: BLE001 - any failure of the findings must close the gate, not crash it
+        return [f"the identifier findings failed ({exc}): the essay cannot be checked; report this as a bug"]
+    return [f"line {f.line}: {f.kind} {f.text!r}" for f in found]
 
 
 def check_publish_gate(content_dir: Path) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anonymize.desk import gitdesk
+from anonymize.desk.submission import LINE as HEADER_LINE
 from anonymize.desk.submission import acknowledged, parse
 from anonymize.scrub.findings import Finding, detect
 from anonymize.scrub.links import clean_url
@@ -31,14 +32,36 @@ def decided(repo: Path) -> set[str]:
     return {line.split("\t", 1)[0] for line in path.read_text("utf-8").splitlines() if line.strip()}
 
 
+SCANNED_HEADERS = ("title", "summary", "tags", "series", "content_note")
+
+
 def findings_for(text: str) -> list[Finding]:
+    """Findings of an essay's source: its shown header values, each on its own line, then its body."""
     header, body = parse(text)
+    acks = acknowledged(header)
     offset = len(text.split("\n")) - len(body.split("\n")) + 1  # body starts after the header and blank line
     body_for_detection = _without_tracking(body)
-    found = [Finding(f.kind, f.text, f.line + offset - 1) for f in detect(body_for_detection, acknowledged(header))]
-    shown = "\n".join(header.get(k, "") for k in ("title", "summary", "content_note"))
-    found = [Finding(f.kind, f.text, 1) for f in detect(shown, acknowledged(header))] + found
-    return found
+    found = [Finding(f.kind, f.text, f.line + offset - 1) for f in detect(body_for_detection, acks)]
+    return _header_findings(text, acks) + found
+
+
+def _header_findings(text: str, acks: list[str]) -> list[Finding]:
+    """Header values read as text, each reported on its own source line (one detect() for all of them: the values
+    are joined with blank lines, across which no finding reaches)."""
+    lines: list[int] = []
+    values: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            break
+        m = HEADER_LINE.match(line)
+        if not m:
+            break
+        if m.group(1).strip().lower().replace("-", "_") in SCANNED_HEADERS and m.group(2).strip():
+            lines.append(number)
+            values.append(m.group(2).strip())
+    if not values:
+        return []
+    return [Finding(f.kind, f.text, lines[(f.line - 1) // 2]) for f in detect("\n\n".join(values), acks)]
 
 
 def _without_tracking(text: str) -> str:

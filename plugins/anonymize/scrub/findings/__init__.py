@@ -84,15 +84,25 @@ def _run(detector: Detector, text: str, offset: int) -> list[tuple[int, int, str
         raise DetectorError(f"detector {detector.name} failed: {type(exc).__name__}: {exc}") from exc
 
 
+_WHOLE = tuple(d for d in DETECTORS if not d.needs_digit)
+_DIGITS = tuple(d for d in DETECTORS if d.needs_digit)
+
+
 def spans(text: str) -> list[tuple[int, int, str]]:
-    """Every detector's (start, end, kind), paragraph by paragraph, before overlaps are resolved."""
+    """Every detector's (start, end, kind) before overlaps are resolved; none spans a paragraph break.
+
+    Detectors whose every match holds a digit read only the paragraphs that have one (in prose a small part of
+    the text); the others read the whole text once (their patterns allow at most one line break between words)
+    and a match that still spans a blank line is dropped here, so no finding ever joins two paragraphs.
+    """
     found: list[tuple[int, int, str]] = []
+    for detector in _WHOLE:
+        found += _run(detector, text, 0)
     for offset, paragraph in paragraphs(text):
-        has_digit = _DIGIT.search(paragraph) is not None
-        for detector in DETECTORS:
-            if has_digit or not detector.needs_digit:
+        if _DIGIT.search(paragraph) is not None:
+            for detector in _DIGITS:
                 found += _run(detector, paragraph, offset)
-    return found
+    return [s for s in found if "\n" not in text[s[0]:s[1]] or not _PARAGRAPH_BREAK.search(text, s[0], s[1])]
 
 
 def detect(text: str, acknowledged: Iterable[str] = ()) -> list[Finding]:

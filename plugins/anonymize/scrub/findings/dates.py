@@ -31,11 +31,11 @@ _OVER_89_WORDS = rf"(?:ninety(?:[- ]{_UNITS})?|(?:a |one )?hundred(?:(?: and)?[-
 AGE = re.compile(
     r"\b(?:aged?\s+(?:9\d|1[01]\d)\b|(?:9\d|1[01]\d)\s*[- ]?\s*(?:years?|yrs?|y)[- ]?(?:old|o)\b"
     r"|(?:9\d|1[01]\d)\s*y/o\b"
-    r"|(?:9\d|1[01]\d)\s+years\s+of\s+age\b|(?:9\d|1[01]\d)(?:th)?\s+birthday\b"
-    r"|in (?:his|her|their) (?:nineties|90s|hundreds)\b"
-    rf"|{_OVER_89_WORDS}[- ]years?[- ]old\b|aged\s+{_OVER_89_WORDS}\b|{_OVER_89_WORDS}(?:th)? birthday\b)",
+    r"|(?:9\d|1[01]\d)\s+years\s+of\s+age\b|(?:9\d|1[01]\d)(?:th)?\s+birthday\b|in (?:his|her|their) 90s\b)",
     re.I)
-AGE_HINT = re.compile(r"\d|ninet|hundred", re.I)
+AGE_WORDS = re.compile(
+    rf"\b(?:in (?:his|her|their) (?:nineties|hundreds)\b|{_OVER_89_WORDS}[- ]years?[- ]old\b"
+    rf"|aged\s+{_OVER_89_WORDS}\b|{_OVER_89_WORDS}(?:th)? birthday\b)", re.I)
 
 
 def dates(text: str):
@@ -48,7 +48,15 @@ def dates(text: str):
 
 
 def ages(text: str):
-    if not AGE_HINT.search(text):
-        return
+    """Ages over 89 in digits (a digit detector)."""
     for m in AGE.finditer(text):
+        yield "age", m.start(), m.end()
+
+
+def ages_in_words(text: str):
+    """Ages over 89 in words ("Ninety-Three-Year-Old", "in her nineties"); rare words, tested for in C first."""
+    low = text.lower()
+    if "ninet" not in low and "hundred" not in low:
+        return
+    for m in AGE_WORDS.finditer(text):
         yield "age", m.start(), m.end()

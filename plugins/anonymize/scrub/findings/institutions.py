@@ -15,38 +15,74 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from anonymize.scrub.findings.gazetteer import places as gazetteer
 from anonymize.scrub.findings.lexicon import lexicon
-from anonymize.scrub.findings.scan import all_capital_initial, at_capitals
+from anonymize.scrub.findings.scan import all_capital_initial, at_capitals, capital_starts, finditer_at
 from anonymize.scrub.findings.tables import alternation, tables
 
+SP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
 CAP = r"(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+|[A-Z]{2,}|St\.|Mt\.)"
-_LEADING = re.compile(r"(?:(?:The|A|An|At|In|Our|My|From|To|For|Of|And|But|When|While|After|Before|On)[ \t\n]+)+")
+_LEADING = re.compile(r"(?:(?:The|A|An|At|In|Our|My|From|To|For|Of|And|But|When|While|After|Before|On){SP})+")
 
 
 @lru_cache(maxsize=1)
 def _patterns():
     inst = tables()["institutions"]
     suffix = alternation(inst["suffixes"])
-    name = rf"(?:{CAP}|of|and|&|the|for|on)"
-    institution = re.compile(rf"\b(?:(?:{alternation(inst['prefixes'])})[ \t\n]+)?{CAP}(?:[ \t\n]+{name}){{0,5}}"
-                             rf"[ \t\n]+(?:{suffix})\b(?:[ \t\n]+of[ \t\n]+{CAP}(?:[ \t\n]+{CAP}){{0,2}})?")
-    institution_of = re.compile(rf"\b(?:{alternation(inst['of_words'])})[ \t\n]+of[ \t\n]+(?:the[ \t\n]+)?"
-                                rf"{CAP}(?:[ \t\n]+{CAP}){{0,3}}")
-    saint = re.compile(r"\b(?:St\.?|Saint|Sainte|San|Santa)[ \t\n]+[A-ZÀ-Þ][a-zß-ÿ]+(?:[ \t\n]+[A-ZÀ-Þ][a-zß-ÿ]+)?"
-                       r"['’]s?(?!\w)"
-                       r"|\b[A-Z][a-z]+['’]s[ \t\n]+(?:and[ \t\n]+St\.?[ \t\n]+[A-Z][a-z]+['’]s?)")
-    named = re.compile(rf"\b({CAP})[ \t\n]+(?:{alternation(inst['name_suffixes'])})\b")
+    name = rf"(?:{CAP}|of|and|&|the|for|on)"  # (SP: spaces, or one line break: never a paragraph break)
+    institution = re.compile(rf"\b(?:(?:{alternation(inst['prefixes'])}){SP})?{CAP}(?:{SP}{name}){{0,5}}"
+                             rf"{SP}(?:{suffix})\b(?:{SP}of{SP}{CAP}(?:{SP}{CAP}){{0,2}})?")
+    institution_of = re.compile(rf"\b(?:{alternation(inst['of_words'])}){SP}of{SP}(?:the{SP})?"
+                                rf"{CAP}(?:{SP}{CAP}){{0,3}}")
+    saint = re.compile(rf"\b(?:St\.?|Saint|Sainte|San|Santa){SP}[A-ZÀ-Þ][a-zß-ÿ]+(?:{SP}[A-ZÀ-Þ][a-zß-ÿ]+)?"
+                       rf"['’]s?(?!\w)"
+                       rf"|\b[A-Z][a-z]+['’]s{SP}(?:and{SP}St\.?{SP}[A-Z][a-z]+['’]s?)")
+    named = re.compile(rf"\b({CAP}){SP}(?:{alternation(inst['name_suffixes'])})\b")
     known = re.compile(rf"\b(?:{alternation(inst['known'])})(?![\w-])")
     capital = all_capital_initial(inst["prefixes"]), all_capital_initial(inst["known"])
-    return institution, institution_of, saint, named, known, capital
+    # Every `institution` match ends in a suffix: the suffixes found (few) tell where matches can begin.
+    suffix_at = re.compile(rf"(?:{alternation(inst['suffixes'], word_start=True)})\b")
+    return institution, institution_of, saint, named, known, capital, suffix_at
+
+
+REACH = 200  # characters: a match of `institution` begins at most this far before its suffix ends
+
+
+def _near_suffixes(text: str, suffix_at: re.Pattern) -> list[int]:
+    """Capitals that begin a word up to REACH characters before a suffix: the only places `institution` can match.
+    tests/library/test_findings_scan.py compares this with the plain scan."""
+    ends = [m.end() for m in suffix_at.finditer(text)]
+    if not ends:
+        return []
+    starts, j = [], 0
+    for pos in capital_starts(text):
+        while j < len(ends) and ends[j] < pos:
+            j += 1
+        if j == len(ends):
+            break
+        if ends[j] - pos <= REACH:
+            starts.append(pos)
+    return starts
+
+
+@lru_cache(maxsize=1)
+def _gates() -> tuple[tuple[str, ...], ...]:
+    """Words one of which each pattern's every match holds: a substring test in C spares a scan."""
+    inst = tables()["institutions"]
+    last = tuple({s.split()[-1] for s in inst["suffixes"]})
+    return last, tuple(inst["of_words"]), tuple(inst["name_suffixes"]), tuple(inst["known"])
 
 
 def institutions(text: str):
-    institution, institution_of, saint, named, known, (prefixes_capital, known_capital) = _patterns()
+    institution, institution_of, saint, named, known, (prefixes_capital, known_capital), suffix_at = _patterns()
+    _suffix_gate, of_gate, named_gate, known_gate = _gates()
     public_lower = tables()["public_lower"]
     lex = lexicon()
-    for pattern, capital in ((institution, prefixes_capital), (institution_of, True)):
-        for m in at_capitals(pattern, text, capital):
+    near = finditer_at(institution, text, _near_suffixes(text, suffix_at)) if prefixes_capital else \
+        institution.finditer(text)
+    of = at_capitals(institution_of, text) if any(word in text for word in of_gate) else ()
+    for matches in (near, of):
+        for m in matches:
             found = m.group(0)
             lead = _LEADING.match(found)
             skip = lead.end() if lead else 0
@@ -58,8 +94,11 @@ def institutions(text: str):
             yield "institution", m.start() + skip, m.end()
     for m in saint.finditer(text):
         yield "institution", m.start(), m.end()
-    for m in at_capitals(named, text):
-        if not lex.common(m.group(1)) and m.group(1).lower() not in public_lower:
+    if any(word in text for word in named_gate):
+        for m in at_capitals(named, text):
+            word = m.group(1)  # no English word ("Lakeshore Memorial") or a town ("Toronto General")
+            if (lex.frequency(word) < 3.6 or gazetteer().get(word, 0) > 0) and word.lower() not in public_lower:
+                yield "institution", m.start(), m.end()
+    if any(word in text for word in known_gate):
+        for m in at_capitals(known, text, known_capital):
             yield "institution", m.start(), m.end()
-    for m in at_capitals(known, text, known_capital):
-        yield "institution", m.start(), m.end()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +45,7 @@ class Lexicon:
     surnames: frozenset[str]  # lower-case surnames
     name_words: frozenset[str]  # given | surnames, minus those that are mostly ordinary words
     zipf: dict[str, float]  # lower-case word -> Zipf frequency (3 and above; absent means rarer)
+    expected: dict[str, float]  # name -> the Zipf frequency its share of names predicts
 
     def common(self, word: str) -> bool:
         """An ordinary English word (not taken for a name without context)."""
@@ -52,6 +54,11 @@ class Lexicon:
 
     def frequency(self, word: str) -> float:
         return self.zipf.get(word.lower(), 0.0)
+
+    def name_excess(self, word: str) -> float:
+        """How much more frequent in English the word is than its share of names predicts (high: an ordinary word)."""
+        k = key(word)
+        return self.zipf.get(k, 0.0) - self.expected.get(k, 0.0)
 
     def is_given(self, word: str) -> bool:
         """A given name, or a hyphenated one whose parts all are ("Hans-Albert")."""
@@ -68,13 +75,12 @@ class Lexicon:
         return k in self.name_words or "-" in k and all(p in self.name_words for p in k.split("-"))
 
 
+_CENSUS_LINE = re.compile(r"^(\S+) +(\S+)", re.M)
+
+
 def _census(name: str) -> dict[str, float]:
-    out = {}
-    for line in (resources.files("names") / name).read_text("ascii").splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            out[parts[0].lower()] = float(parts[1])
-    return out
+    text = (resources.files("names") / name).read_text("ascii").lower()
+    return {n: float(share) for n, share in _CENSUS_LINE.findall(text)}
 
 
 def _nam_dict() -> dict[str, int]:
@@ -100,7 +106,11 @@ def _wordfreq() -> dict[str, float]:
     with gzip.open(resources.files("wordfreq") / "data" / "small_en.msgpack.gz") as fh:
         packed = msgpack.load(fh, raw=False)
     assert packed[0].get("format") == "cB", "wordfreq data format changed"
-    return {word: round(9 - i / 100, 2) for i, words in enumerate(packed[1:]) for word in words}
+    out: dict[str, float] = {}
+    for i, words in enumerate(packed[1:]):
+        if words:
+            out.update(dict.fromkeys(words, 9 - i / 100))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +132,7 @@ def lexicon() -> Lexicon:
     surnames = frozenset(last)
     name_words = frozenset(n for n in given | surnames if zipf.get(n, 0.0) < _RARE_ENOUGH
                            or zipf.get(n, 0.0) - expected.get(n, 0.0) <= _COMMON_EXCESS)
-    return Lexicon(given, surnames, name_words, zipf)
+    return Lexicon(given, surnames, name_words, zipf, expected)
 
 
 __all__ = ["Lexicon", "lexicon", "COMMON_ZIPF"]

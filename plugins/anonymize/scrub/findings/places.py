@@ -17,12 +17,12 @@ import re
 from functools import lru_cache
 
 from anonymize.scrub.findings.gazetteer import places as gazetteer_table
-from anonymize.scrub.findings.lexicon import lexicon
+from anonymize.scrub.findings.lexicon import key, lexicon
 from anonymize.scrub.findings.tables import alternation, tables
-from anonymize.scrub.findings.tokens import joined, tokens
+from anonymize.scrub.findings.tokens import after_phrase, joined, tokens
 
 CAP = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*)"
-NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*"
 
 
 @lru_cache(maxsize=1)
@@ -35,10 +35,7 @@ def _patterns() -> dict[str, re.Pattern]:
         # "57566 Ann Freeway", "827 Navarro Track Suite 955", "17 Quarry Lane, Fenmoor"
         "street": re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?[ \t]+(?:{NAME}[ \t]+){{0,3}}(?:{english})\b\.?"
                              rf"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|#)[ \t]*[\w-]+)?"
-                             rf"(?:,[ \t]*{NAME}(?:[ \t]+{NAME}){{0,2}}(?![ \t]*\d))?"),
-        # "Hauptstraße 12", "Lolahof 7", "Kerkstraat 3a"
-        "street_suffix": re.compile(rf"\b{NAME}(?i:{alternation(p['street_suffixes'])})\b\.?[ \t]+\d{{1,5}}[a-z]?"
-                                    r"(?:-\d{1,5}[a-z]?)?\b"),
+                             rf"(?:,[ \t]*{NAME}\b(?:[ \t]+{NAME}\b){{0,2}}(?![ \t]*\d))?"),
         # "Calle Mayor 3", "Via Roma, 5", "23, rue Victoire Perrier", "Viela Pedro Lima"
         "street_prefix": re.compile(rf"(?:\b\d{{1,5}}(?:[ \t]?(?:bis|ter))?,?[ \t]+)?"
                                     rf"\b(?:{alternation(p['street_prefixes'])})"
@@ -62,8 +59,31 @@ def _postcodes() -> list[re.Pattern]:
     return [re.compile(p["pattern"]) for p in tables()["postcodes"]]
 
 
+HOUSE_NUMBER = re.compile(r"(?<=[ \t])\d{1,5}[a-z]?(?:-\d{1,5}[a-z]?)?\b")
+_NAME_BEFORE = re.compile(rf"{NAME}\.?[ \t]+\Z")
+
+
+@lru_cache(maxsize=1)
+def _street_suffixes() -> tuple[str, ...]:
+    return tuple(s.rstrip(".") for s in tables()["places"]["street_suffixes"])
+
+
 def addresses(text: str):
     """Street addresses, PO boxes, military addresses, ZIP codes and postcodes: each holds a digit."""
+    # A street named with its type as a suffix, then the house number ("Hauptstraße 12", "Lolahof 7"): found from
+    # the numbers, which are few, rather than from every capitalised word.
+    suffixes = _street_suffixes()
+    for m in HOUSE_NUMBER.finditer(text):
+        j = m.start()
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        k = j - (text[j - 1:j] == ".")
+        i = k
+        while i > 0 and (text[i - 1].isalpha() or text[i - 1] in "-'’"):
+            i -= 1
+        word = text[i:k]
+        if word[:1].isupper() and len(word) > 3 and word.lower().endswith(suffixes) and word.lower() not in suffixes:
+            yield "place", i, m.end()
     for pattern in _patterns().values():
         group = 1 if pattern.groups else 0
         for m in pattern.finditer(text):
@@ -88,17 +108,11 @@ def rooms(text: str):
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[str, list[tuple[tuple[str, ...], int]]]:
-    """first word -> [(words, population)], longest first."""
-    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-    extra = {name: 1_000_000 for name in tables()["places"]["boroughs"]}
-    for name, pop in {**gazetteer_table(), **extra}.items():
-        words = tuple(w.rstrip(".") for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?", name))
-        if words:
-            index.setdefault(words[0], []).append((words, pop))
-    for entries in index.values():
-        entries.sort(key=lambda e: -len(e[0]))
-    return index
+def _names() -> tuple[dict[str, int], int, frozenset[str]]:
+    """name -> population (boroughs added), the most words in a name, and the words names begin with."""
+    names = {**gazetteer_table(), **{name: 1_000_000 for name in tables()["places"]["boroughs"]}}
+    firsts = frozenset(name.split(" ", 1)[0].rstrip(".,") for name in names)
+    return names, max(name.count(" ") + 1 for name in names), firsts
 
 
 def _ordinary(zipf: float, population: int) -> bool:
@@ -118,45 +132,54 @@ def _locative() -> frozenset[str]:
     return frozenset(w.lower() for w in tables()["people"]["locative"])
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def gazetteer(text: str):
-    toks = tokens(text)
-    index = _index()
+    """Named places, longest name first, matched whole where a capitalised word begins."""
+    names, most, firsts = _names()
     lex = lexicon()
     locative = _locative()
-    n = len(toks)
-    i = 0
-    while i < n:
-        tok = toks[i]
-        entries = index.get(tok.text) if tok.cap else None
-        if not entries:
-            i += 1
+    end = -1
+    for tok in tokens(text):
+        if tok.start < end or tok.text not in firsts or not tok.cap:
             continue
-        found = next(((words, population) for words, population in entries
-                      if i + len(words) <= n and all(toks[i + j].text == words[j] and
-                                                     (j == 0 or joined(toks[i + j - 1], toks[i + j]))
-                                                     for j in range(len(words)))), None)
+        words = text[tok.start:tok.start + 80].split(" ", most)[:most]
+        found = None
+        for k in range(len(words), 0, -1):
+            phrase = " ".join(words[:k])
+            if "\n" in phrase:
+                continue
+            stripped = phrase.rstrip(".,;:!?)\"'’”")
+            for candidate in (stripped, stripped + ".") if stripped != phrase else (phrase,):
+                pop = names.get(candidate)
+                if pop is not None and not _WORD_CHAR.match(text, tok.start + len(candidate)):
+                    found = candidate, pop
+                    break
+            if found:
+                break
         if found is None:
-            i += 1
             continue
-        words, pop = found
-        k = len(words)
-        last = toks[i + k - 1]
-        if pop >= 0:
-            word = tok.text
-            after_locative = i > 0 and toks[i - 1].lower in locative
-            ambiguous = k == 1 and (_ordinary(lex.frequency(word), pop) or
-                                    word.lower() in lex.name_words and pop < 100_000 or
-                                    tok.sentence_start and lex.frequency(word) >= 3.0 and pop < 100_000)
-            follower = toks[i + k].lower if i + k < n and joined(last, toks[i + k]) else ""
-            if (not ambiguous or after_locative) and follower not in _eponym_followers():
-                yield "place", tok.start, last.end
-        i += k
+        stop, pop = tok.start + len(found[0]), found[1]
+        end = stop
+        if pop < 0:
+            continue  # a state or country, matched whole so the town inside it is not
+        one_word = stop == tok.end
+        ambiguous = one_word and (_ordinary(lex.frequency(tok.text), pop) or
+                                  key(tok.text) in lex.name_words and pop < 100_000 or
+                                  tok.sentence_start and lex.frequency(tok.text) >= 3.0 and pop < 100_000)
+        after = text[stop:stop + 24].split(None, 1)
+        follower = after[0].strip(".,;:!?)").lower() if after and text[stop:stop + 1] == " " else ""
+        if (not ambiguous or tok.before in locative) and follower not in _eponym_followers():
+            yield "place", tok.start, stop
 
 
 @lru_cache(maxsize=1)
-def _context() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _context() -> tuple[dict[str, list[str]], re.Pattern, re.Pattern]:
     p = tables()["places"]
-    after = re.compile(rf"\b(?:{alternation(p['context'])})[ \t]+((?:{NAME})(?:[ \t]+(?:{NAME})){{0,2}})")
+    after: dict[str, list[str]] = {}
+    for phrase in p["context"]:
+        after.setdefault(phrase.split()[-1].lower(), []).append(phrase.lower())
     named_street = re.compile(rf"\b(?:{alternation(p['street_prefixes_named'])})[ \t]+"
                               rf"(?:(?:de|del|della|di|da|do|dos|das|la|le|les|du|des)[ \t]+|d['’]|l['’])?"
                               rf"{NAME}(?:[ \t]+(?:{NAME}|de|del|di|da|do|la|le)){{0,4}}")
@@ -164,19 +187,38 @@ def _context() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return after, named_street, place_word
 
 
+_NEAR = frozenset({"in", "to", "from", "near", "outside"})
+
+
 def by_context(text: str):
     """A capitalised name after words that introduce a place ("grew up in Kennedyfurt"), a street named by its
     type ("Viela Pedro Lima"), or a name and a place word ("Millbrook County")."""
     lex = lexicon()
     after, named_street, place_word = _context()
-    for pattern in (named_street, place_word):
+    p = tables()["places"]
+    for pattern, words in ((named_street, p["street_prefixes_named"]), (place_word, p["place_words"])):
+        if not any(w in text for w in words):  # the words are rare: a substring test in C spares the scan
+            continue
         for m in pattern.finditer(text):
             if not lex.common(m.group(0).split()[0]) or pattern is named_street:
                 yield "place", m.start(), m.end()
-    for m in after.finditer(text):
-        words = list(re.finditer(r"\S+", m.group(1)))
-        while words and lex.common(words[-1].group(0)):
-            words.pop()
-        if not words:
-            continue  # "moved to Night Shift": every word an ordinary one
-        yield "place", m.start(1), m.start(1) + words[-1].end()
+    toks = tokens(text)
+    near = _NEAR
+    for i, tok in enumerate(toks):
+        if not tok.cap:
+            continue
+        if tok.before in near and tok.gap == " " and lex.frequency(tok.text) == 0.0 and not (
+                lex.is_given(tok.text) or lex.is_surname(tok.text)) and not tok.possessive and len(tok.text) > 3 \
+                and not (i + 1 < len(toks) and joined(tok, toks[i + 1])):
+            yield "place", tok.start, tok.end  # "then to Oakridge": a name no list knows, where a place goes
+            continue
+        if not after_phrase(text, tok, after):
+            continue
+        run = [tok]
+        while len(run) < 3 and i + len(run) < len(toks) and joined(run[-1], toks[i + len(run)]) and \
+                "\n" not in toks[i + len(run)].gap:
+            run.append(toks[i + len(run)])
+        while run and lex.common(run[-1].text):
+            run.pop()
+        if run:  # (every word an ordinary one, "moved to Night Shift", is no place)
+            yield "place", run[0].start, run[-1].end
