@@ -26,7 +26,7 @@ def _texts() -> list[str]:
 
 
 def _capital_patterns() -> list[tuple[str, re.Pattern, bool]]:
-    institution, institution_of, _saint, named, known, (prefixes_capital, known_capital), _ = institutions._patterns()
+    institution, institution_of, _saint, named, known, (prefixes_capital, known_capital), *_ = institutions._patterns()
     public, public_capital = _public_names()
     return [("institution", institution, prefixes_capital), ("institution of", institution_of, True),
             ("named institution", named, True), ("known institution", known, known_capital),

@@ -113,15 +113,26 @@ def detect(text: str, acknowledged: Iterable[str] = ()) -> list[Finding]:
     Raises DetectorError (naming the detector) if a detector fails.
     """
     found = sorted(spans(text), key=_order)
-    # Words inside a public name ("Centers for Disease Control") are never a name, place or institution.
+    # Words inside a public name ("Centers for Disease Control") are never a name, place or institution (a longer
+    # finding that holds one is: "VA Medical Center").
     public, capital = _public_names()
-    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in at_capitals(public, text, capital)]
-    kept: list[tuple[int, int, str]] = []
+    inside_public = [(m.start(), m.end()) for m in at_capitals(public, text, capital)]
+    kept: list[list] = []
     for start, end, kind in found:
-        if kind in ("hidden-character", "lookalike") or not any(s < end and start < e for s, e in taken):
-            kept.append((start, end, kind))
-            if kind not in ("hidden-character", "lookalike"):
-                taken.append((start, end))
+        if kind in ("hidden-character", "lookalike"):
+            kept.append([start, end, kind])
+            continue
+        if kind in _WORDS and any(s <= start and end <= e for s, e in inside_public):
+            continue
+        overlapping = [k for k in kept if k[0] < end and start < k[1] and k[2] not in ("hidden-character", "lookalike")]
+        if not overlapping:
+            kept.append([start, end, kind])
+        elif all(k[2] == kind for k in overlapping) and kind == "place":
+            # Parts of one address found by different rules ("118 Main Street" and "Broken Bow, NE 68822") are
+            # one finding.
+            for k in overlapping:
+                kept.remove(k)
+            kept.append([min(start, *(k[0] for k in overlapping)), max(end, *(k[1] for k in overlapping)), kind])
     kept.sort()
     acks = {a.strip().lower() for a in acknowledged if a and a.strip()}
     line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]

@@ -131,6 +131,6 @@ def phones(text: str):
 
 def _plausible(raw: str) -> bool:
     digits = sum(c.isdigit() for c in raw)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()) or re.fullmatch(r"\d+\.\d+", raw.strip()):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d+\.\d+|\d{5}-\d{3}", raw.strip()):  # a date, a decimal, a CEP
         return False
     return 7 <= digits <= 15 and (not raw.strip().isdigit() or digits in (10, 11) or raw.strip().startswith("0"))

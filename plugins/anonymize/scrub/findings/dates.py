@@ -33,9 +33,13 @@ AGE = re.compile(
     r"|(?:9\d|1[01]\d)\s*y/o\b"
     r"|(?:9\d|1[01]\d)\s+years\s+of\s+age\b|(?:9\d|1[01]\d)(?:th)?\s+birthday\b|in (?:his|her|their) 90s\b)",
     re.I)
+_NOT_AN_AGE = (r"(?![- ](?:minutes?|seconds?|hours?|days?|weeks?|months?|percent|per|miles?|metres?|meters?|pounds?"
+               r"|kilos?|dollars?|times|beds?|patients?|people|calls|pages|of|and|more|or)\b)")
 AGE_WORDS = re.compile(
     rf"\b(?:in (?:his|her|their) (?:nineties|hundreds)\b|{_OVER_89_WORDS}[- ]years?[- ]old\b"
-    rf"|aged\s+{_OVER_89_WORDS}\b|{_OVER_89_WORDS}(?:th)? birthday\b)", re.I)
+    rf"|aged\s+{_OVER_89_WORDS}\b|{_OVER_89_WORDS}(?:th)? birthday\b)"
+    # "she was ninety-four", "when he turned ninety-two": an age where a number of years is said of a person
+    rf"|\b(?:was|is|turned|turns|reached|reaches|age|at)\s+({_OVER_89_WORDS})\b{_NOT_AN_AGE}", re.I)
 
 
 def dates(text: str):
@@ -59,4 +63,5 @@ def ages_in_words(text: str):
     if "ninet" not in low and "hundred" not in low:
         return
     for m in AGE_WORDS.finditer(text):
-        yield "age", m.start(), m.end()
+        group = 1 if m.group(1) else 0
+        yield "age", m.start(group), m.end(group)

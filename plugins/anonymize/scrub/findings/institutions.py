@@ -15,13 +15,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from anonymize.scrub.findings.gazetteer import places as gazetteer
 from anonymize.scrub.findings.lexicon import lexicon
 from anonymize.scrub.findings.scan import all_capital_initial, at_capitals, capital_starts, finditer_at
 from anonymize.scrub.findings.tables import alternation, tables
 
 SP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
-CAP = r"(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+|[A-Z]{2,}|St\.|Mt\.)"
+CAP = r"(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zß-öø-ÿ][a-zß-öø-ÿ'’]+)*|[A-Z]{2,}|St\.|Mt\.)"
 _LEADING = re.compile(r"(?:(?:The|A|An|At|In|Our|My|From|To|For|Of|And|But|When|While|After|Before|On){SP})+")
 
 
@@ -39,10 +38,12 @@ def _patterns():
                        rf"|\b[A-Z][a-z]+['’]s{SP}(?:and{SP}St\.?{SP}[A-Z][a-z]+['’]s?)")
     named = re.compile(rf"\b({CAP}){SP}(?:{alternation(inst['name_suffixes'])})\b")
     known = re.compile(rf"\b(?:{alternation(inst['known'])})(?![\w-])")
+    prefixed = re.compile(rf"\b(?:{alternation(inst['prefixed'])})(?:{SP}(?:de|des|du|das|do|dos|di|della|del|la|le))?"
+                          rf"{SP}{CAP}(?:{SP}{CAP}){{0,3}}")
     capital = all_capital_initial(inst["prefixes"]), all_capital_initial(inst["known"])
     # Every `institution` match ends in a suffix: the suffixes found (few) tell where matches can begin.
     suffix_at = re.compile(rf"(?:{alternation(inst['suffixes'], word_start=True)})\b")
-    return institution, institution_of, saint, named, known, capital, suffix_at
+    return institution, institution_of, saint, named, known, capital, suffix_at, prefixed
 
 
 REACH = 200  # characters: a match of `institution` begins at most this far before its suffix ends
@@ -74,8 +75,11 @@ def _gates() -> tuple[tuple[str, ...], ...]:
 
 
 def institutions(text: str):
-    institution, institution_of, saint, named, known, (prefixes_capital, known_capital), suffix_at = _patterns()
+    institution, institution_of, saint, named, known, (prefixes_capital, known_capital), suffix_at, prefixed = \
+        _patterns()
     _suffix_gate, of_gate, named_gate, known_gate = _gates()
+    prefixed_gate = tables()["institutions"]["prefixed"]
+    not_before = frozenset(tables()["institutions"]["not_before_general"])
     public_lower = tables()["public_lower"]
     lex = lexicon()
     near = finditer_at(institution, text, _near_suffixes(text, suffix_at)) if prefixes_capital else \
@@ -96,9 +100,12 @@ def institutions(text: str):
         yield "institution", m.start(), m.end()
     if any(word in text for word in named_gate):
         for m in at_capitals(named, text):
-            word = m.group(1)  # no English word ("Lakeshore Memorial") or a town ("Toronto General")
-            if (lex.frequency(word) < 3.6 or gazetteer().get(word, 0) > 0) and word.lower() not in public_lower:
+            word = m.group(1)  # a name ("Northwestern Memorial", "Toronto General"), not a title ("Surgeon General")
+            if word not in not_before and lex.frequency(word) < 4.5 and word.lower() not in public_lower:
                 yield "institution", m.start(), m.end()
+    if any(word in text for word in prefixed_gate):
+        for m in prefixed.finditer(text):
+            yield "institution", m.start(), m.end()
     if any(word in text for word in known_gate):
         for m in at_capitals(known, text, known_capital):
             yield "institution", m.start(), m.end()

@@ -105,6 +105,10 @@ def names(text: str):
             i = j
             continue
         after_number = tok.gap.rstrip(" \t")[-1:].isdigit()  # "57566 Ann Freeway": an address, not a name
+        if not context and len(run) >= 3 and lex.common(run[0].text) and not _looks_like_name(run, lex, places,
+                                                                                             locative):
+            run = run[1:]  # "Baby Amara Osei", "Poor Walter Kaminski": the name after an ordinary word
+            tok = run[0]
         if (context or not after_number and _looks_like_name(run, lex, places, locative)) and \
                 not after_phrase(text, tok, _phrases()[3]):
             # (after "grew up in", "moved to", "the town of": a place, reported by places.by_context)

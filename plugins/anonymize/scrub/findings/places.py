@@ -33,7 +33,8 @@ def _patterns() -> dict[str, re.Pattern]:
     state = alternation(p["states"])
     out = {
         # "57566 Ann Freeway", "827 Navarro Track Suite 955", "17 Quarry Lane, Fenmoor"
-        "street": re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?[ \t]+(?:{NAME}[ \t]+){{0,3}}(?:{english})\b\.?"
+        "street": re.compile(rf"\b\d{{1,6}}[A-Za-z]?,?[ \t]+(?:(?:{NAME}|\d+(?:st|nd|rd|th))[ \t]+){{0,3}}"
+                             rf"(?:{english})\b\.?"
                              rf"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|#)[ \t]*[\w-]+)?"
                              rf"(?:,[ \t]*{NAME}\b(?:[ \t]+{NAME}\b){{0,2}}(?![ \t]*\d))?"),
         # "Calle Mayor 3", "Via Roma, 5", "23, rue Victoire Perrier", "Viela Pedro Lima"
