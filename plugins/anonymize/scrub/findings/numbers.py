@@ -194,7 +194,8 @@ def national_ids(text: str):
 
 
 PLATE_WORDS = re.compile(r"\b(?:(?:licen[cs]e|number|registration|reg\.?)[ \t]+plate|plates?|(?<!asset )tag"
-                         r"|(?:car|vehicle|van)[ \t]+registration|matrícula|matricola|targa|Kennzeichen|immatriculation|kenteken|placa)"
+                         r"|(?:car|vehicle|van)[ \t]+registration"
+                         r"|matrícula|matricola|targa|Kennzeichen|immatriculation|kenteken|placa)"
                          r"(?:[ \t]+(?:number|no\.?|#))?[ \t]*(?:is|was|reads|read|:|#|=)?[ \t]*"
                          r"(?-i:((?=[A-ZÄÖÜ0-9 -]*\d)[A-ZÄÖÜ0-9]{1,4}(?:[ -]?[A-ZÄÖÜ0-9]{1,4}){1,3}))\b", re.I)
 
