@@ -16,8 +16,9 @@ import re
 from functools import lru_cache
 
 from anonymize.scrub.findings.lexicon import lexicon
-from anonymize.scrub.findings.scan import all_capital_initial, at_capitals, capital_starts, finditer_at
+from anonymize.scrub.findings.scan import all_capital_initial, capital_starts, finditer_at
 from anonymize.scrub.findings.tables import alternation, tables
+from anonymize.scrub.findings.tokens import tokens
 
 SP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
 CAP = r"(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zß-öø-ÿ][a-zß-öø-ÿ'’]+)*|[A-Z]{2,}|St\.|Mt\.)"
@@ -67,25 +68,36 @@ def _near_suffixes(text: str, suffix_at: re.Pattern) -> list[int]:
 
 
 @lru_cache(maxsize=1)
-def _gates() -> tuple[tuple[str, ...], ...]:
-    """Words one of which each pattern's every match holds: a substring test in C spares a scan."""
+def _first_words() -> dict[str, frozenset[str]]:
+    """The capitalised words each pattern's matches begin (or, for suffixes, end) with."""
     inst = tables()["institutions"]
-    last = tuple({s.split()[-1] for s in inst["suffixes"]})
-    return last, tuple(inst["of_words"]), tuple(inst["name_suffixes"]), tuple(inst["known"])
+
+    def first(words):  # as tokens.py holds them: no full stop, no possessive 's
+        return frozenset(re.sub(r"['’]s?$", "", w.split()[0].rstrip(".")) for w in words)
+
+    return {"suffix": frozenset(s.split()[-1] for s in inst["suffixes"]), "of": first(inst["of_words"]),
+            "named": frozenset(inst["name_suffixes"]), "known": first(inst["known"]),
+            "prefixed": first(inst["prefixed"]), "saint": frozenset({"St", "Saint", "Sainte", "San", "Santa"})}
 
 
 def institutions(text: str):
-    institution, institution_of, saint, named, known, (prefixes_capital, known_capital), suffix_at, prefixed = \
-        _patterns()
-    _suffix_gate, of_gate, named_gate, known_gate = _gates()
-    prefixed_gate = tables()["institutions"]["prefixed"]
-    not_before = frozenset(tables()["institutions"]["not_before_general"])
+    """Every pattern is tried only where its first word stands, found among the paragraph's capitalised words
+    (tokens.py): the same matches as a scan of every position, for a fraction of the work."""
+    institution, institution_of, saint, named, known, _capital, _suffix_at, prefixed = _patterns()
+    words = _first_words()
+    inst = tables()["institutions"]
+    not_before = frozenset(inst["not_before_general"])
     public_lower = tables()["public_lower"]
     lex = lexicon()
-    near = finditer_at(institution, text, _near_suffixes(text, suffix_at)) if prefixes_capital else \
-        institution.finditer(text)
-    of = at_capitals(institution_of, text) if any(word in text for word in of_gate) else ()
-    for matches in (near, of):
+    toks = tokens(text)
+    present = {t.text for t in toks}
+
+    def at(kind: str) -> list[int]:
+        return [t.start for t in toks if t.text in words[kind]] if present & words[kind] else []
+
+    suffix_ends = [t.end for t in toks if t.text in words["suffix"]] if present & words["suffix"] else []
+    near = [t.start for t in toks if any(0 <= e - t.start <= REACH for e in suffix_ends)] if suffix_ends else []
+    for matches in (finditer_at(institution, text, near), finditer_at(institution_of, text, at("of"))):
         for m in matches:
             found = m.group(0)
             lead = _LEADING.match(found)
@@ -96,16 +108,16 @@ def institutions(text: str):
                     low.startswith(p + " ") and low[len(p) + 1:] in ("", "health") for p in public_lower):
                 continue
             yield "institution", m.start() + skip, m.end()
-    for m in saint.finditer(text):
+    saints = sorted({*at("saint"), *(t.start for t in toks if t.possessive)})
+    for m in finditer_at(saint, text, saints):
         yield "institution", m.start(), m.end()
-    if any(word in text for word in named_gate):
-        for m in at_capitals(named, text):
+    if present & words["named"]:
+        before = [toks[i - 1].start for i, t in enumerate(toks) if i and t.text in words["named"]]
+        for m in finditer_at(named, text, before):
             word = m.group(1)  # a name ("Northwestern Memorial", "Toronto General"), not a title ("Surgeon General")
             if word not in not_before and lex.frequency(word) < 4.5 and word.lower() not in public_lower:
                 yield "institution", m.start(), m.end()
-    if any(word in text for word in prefixed_gate):
-        for m in prefixed.finditer(text):
-            yield "institution", m.start(), m.end()
-    if any(word in text for word in known_gate):
-        for m in at_capitals(known, text, known_capital):
-            yield "institution", m.start(), m.end()
+    for m in finditer_at(prefixed, text, at("prefixed")):
+        yield "institution", m.start(), m.end()
+    for m in finditer_at(known, text, at("known")):
+        yield "institution", m.start(), m.end()

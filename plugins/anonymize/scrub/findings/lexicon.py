@@ -41,24 +41,31 @@ def key(word: str) -> str:
 
 @dataclass(frozen=True)
 class Lexicon:
-    given: frozenset[str]  # lower-case given names
+    given: frozenset[str]  # lower-case given names (accents folded)
     surnames: frozenset[str]  # lower-case surnames
-    name_words: frozenset[str]  # given | surnames, minus those that are mostly ordinary words
+    ordinary: frozenset[str]  # names that are mostly ordinary words ("will", "hope", "bill")
     zipf: dict[str, float]  # lower-case word -> Zipf frequency (3 and above; absent means rarer)
-    expected: dict[str, float]  # name -> the Zipf frequency its share of names predicts
+    shares: dict[str, float]  # census name -> its largest share of people, in percent
+    digits: dict[str, int]  # nam_dict name -> its largest frequency digit in any country
+
+    def expected(self, word: str) -> float:
+        """The Zipf frequency a name's share of the population predicts for it in English text (0: no name)."""
+        k = key(word)
+        share, digit = self.shares.get(k), self.digits.get(k)
+        return max(_ZIPF_AT_ONE_PERCENT + math.log10(max(share, 0.0005)) if share is not None else 0.0,
+                   _NAM_DICT_ZIPF[0] + _NAM_DICT_ZIPF[1] * digit if digit is not None else 0.0)
 
     def common(self, word: str) -> bool:
         """An ordinary English word (not taken for a name without context)."""
         low = word.lower()
-        return self.zipf.get(low, 0.0) >= COMMON_ZIPF and key(low) not in self.name_words
+        return self.zipf.get(low, 0.0) >= COMMON_ZIPF and not self.is_name_word(low)
 
     def frequency(self, word: str) -> float:
         return self.zipf.get(word.lower(), 0.0)
 
     def name_excess(self, word: str) -> float:
         """How much more frequent in English the word is than its share of names predicts (high: an ordinary word)."""
-        k = key(word)
-        return self.zipf.get(k, 0.0) - self.expected.get(k, 0.0)
+        return self.zipf.get(key(word), 0.0) - self.expected(word)
 
     def is_given(self, word: str) -> bool:
         """A given name, or a hyphenated one whose parts all are ("Hans-Albert")."""
@@ -72,7 +79,9 @@ class Lexicon:
     def is_name_word(self, word: str) -> bool:
         """A given name or surname that is not mostly an ordinary word."""
         k = key(word)
-        return k in self.name_words or "-" in k and all(p in self.name_words for p in k.split("-"))
+        if "-" in k:
+            return all(self.is_name_word(p) for p in k.split("-"))
+        return (k in self.given or k in self.surnames) and k not in self.ordinary
 
 
 _CENSUS_LINE = re.compile(r"^(\S+) +(\S+)", re.M)
@@ -116,23 +125,20 @@ def _wordfreq() -> dict[str, float]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     zipf = _wordfreq()
-    first = _census("dist.female.first")
-    for name, share in _census("dist.male.first").items():
-        first[name] = max(first.get(name, 0.0), share)
-    last = _census("dist.all.last")
-    world = _nam_dict()
-    expected: dict[str, float] = {}
-    for name, share in [*first.items(), *last.items()]:
-        z = _ZIPF_AT_ONE_PERCENT + math.log10(max(share, 0.0005))
-        expected[name] = max(expected.get(name, 0.0), z)
-    for name, digit in world.items():
-        expected[name] = max(expected.get(name, 0.0), _NAM_DICT_ZIPF[0] + _NAM_DICT_ZIPF[1] * digit)
-    world = {key(n): d for n, d in world.items()}
-    given = frozenset(first) | frozenset(world)
+    shares = _census("dist.female.first")
+    for name, share in [*_census("dist.male.first").items(), *(last := _census("dist.all.last")).items()]:
+        shares[name] = max(shares.get(name, 0.0), share)
+    digits: dict[str, int] = {}
+    for name, digit in _nam_dict().items():
+        k = key(name)
+        digits[k] = max(digits.get(k, 0), digit)
+    given = frozenset(_census("dist.female.first")) | frozenset(_census("dist.male.first")) | frozenset(digits)
     surnames = frozenset(last)
-    name_words = frozenset(n for n in given | surnames if zipf.get(n, 0.0) < _RARE_ENOUGH
-                           or zipf.get(n, 0.0) - expected.get(n, 0.0) <= _COMMON_EXCESS)
-    return Lexicon(given, surnames, name_words, zipf, expected)
+    lex = Lexicon(given, surnames, frozenset(), zipf, shares, digits)
+    # Only words frequent enough to be ordinary can be: a name rarer than _RARE_ENOUGH is a name.
+    ordinary = frozenset(w for w, z in zipf.items() if z >= _RARE_ENOUGH and (w in given or w in surnames)
+                         and z - lex.expected(w) > _COMMON_EXCESS)
+    return Lexicon(given, surnames, ordinary, zipf, shares, digits)
 
 
 __all__ = ["Lexicon", "lexicon", "COMMON_ZIPF"]

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from anonymize.scrub.findings.gazetteer import places as gazetteer
-from anonymize.scrub.findings.lexicon import key, lexicon
+from anonymize.scrub.findings.lexicon import lexicon
 from anonymize.scrub.findings.tables import alternation, tables
 from anonymize.scrub.findings.tokens import Token, after_phrase, joined, tokens
 
@@ -169,7 +169,7 @@ def _looks_like_name(run: list[Token], lex, places: dict, locative) -> bool:
     if lex.is_given(word.text):
         # At a sentence's start only a name common as a name and rare as a word ("Priya called", not "Rota")
         return not word.sentence_start or word.possessive or (
-            lex.frequency(word.text) < 3.6 and lex.expected.get(key(word.text), 0.0) >= 3.0)
+            lex.frequency(word.text) < 3.6 and lex.expected(word.text) >= 3.0)
     # A surname alone, inside a sentence, that is not an ordinary word.
     return not word.sentence_start and lex.frequency(word.text) < 4.5 and not word.possessive and places.get(
         word.text, 0) < 1

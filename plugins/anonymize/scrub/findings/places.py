@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from anonymize.scrub.findings.gazetteer import places as gazetteer_table
-from anonymize.scrub.findings.lexicon import key, lexicon
+from anonymize.scrub.findings.lexicon import lexicon
 from anonymize.scrub.findings.tables import alternation, tables
 from anonymize.scrub.findings.tokens import after_phrase, joined, tokens
 
@@ -167,7 +167,7 @@ def gazetteer(text: str):
             continue  # a state or country, matched whole so the town inside it is not
         one_word = stop == tok.end
         ambiguous = one_word and (_ordinary(lex.frequency(tok.text), pop) or
-                                  key(tok.text) in lex.name_words and pop < 100_000 or
+                                  lex.is_name_word(tok.text) and pop < 100_000 or
                                   tok.sentence_start and lex.frequency(tok.text) >= 3.0 and pop < 100_000)
         after = text[stop:stop + 24].split(None, 1)
         follower = after[0].strip(".,;:!?)").lower() if after and text[stop:stop + 1] == " " else ""
