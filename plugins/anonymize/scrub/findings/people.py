@@ -29,9 +29,10 @@ def _words():
     t = tables()["people"]
     titles = sorted({w.rstrip(".") for w in t["titles"]} | {w.rstrip(".").lower() for w in t["titles"]})
     before = None
-    # A title or a few introducing words, then lower-case words ("my patient leone mazzi", "dr. leone mazzi").
-    lower = re.compile(rf"(?:{alternation(t['lowercase_after'], word_start=True)})\.?[,:]?[ \t]+"
-                       rf"([a-zß-öø-ÿ][^\W\d_]*(?:[ \t]+[a-zß-öø-ÿ][^\W\d_]*){{0,2}})")
+    # A title or a few introducing words, then lower-case words ("my patient leone mazzi", "dr. leone mazzi"): the
+    # words are found by literal searches (fast in C), the rest is matched where one stands.
+    lower = (re.compile(alternation(t["lowercase_after"])),
+             re.compile(r"\.?[,:]?[ \t]+([a-zß-öø-ÿ][^\W\d_]*(?:[ \t]+[a-zß-öø-ÿ][^\W\d_]*){1,2})"))
     particles = frozenset(t["particles"])
     particle_gap = re.compile(rf"[ \t](?:(?:{alternation(particles)})[ \t])+\Z")
     return (frozenset(w.lower() for w in titles), before, lower, frozenset(t["not_names"]), particles, particle_gap,
@@ -118,7 +119,13 @@ def names(text: str):
 
 def _lower_case_names(text: str, lex):
     """Lower-case names after a title or introducer: "my patient leone mazzi", "dr. anthony salazar"."""
-    for m in _words()[2].finditer(text):
+    trigger, rest = _words()[2]
+    for t in trigger.finditer(text):
+        if t.start() and (text[t.start() - 1].isalnum() or text[t.start() - 1] == "_"):
+            continue
+        m = rest.match(text, t.end())
+        if m is None:
+            continue
         words = list(re.finditer(r"\S+", m.group(1)))
         if not words or not _lower_name(words[0].group(0), lex):
             continue

@@ -197,13 +197,15 @@ def by_context(text: str):
     lex = lexicon()
     after, named_street, place_word = _context()
     p = tables()["places"]
+    toks = tokens(text)
+    present = {t.text for t in toks}
+    lower_streets = ("rue ", "impasse ", "allée ", "chemin ", "quai ")
     for pattern, words in ((named_street, p["street_prefixes_named"]), (place_word, p["place_words"])):
-        if not any(w in text for w in words):  # the words are rare: a substring test in C spares the scan
-            continue
+        if present.isdisjoint(words) and (pattern is not named_street or not any(w in text for w in lower_streets)):
+            continue  # the words are rare: a set test spares the scan
         for m in pattern.finditer(text):
             if not lex.common(m.group(0).split()[0]) or pattern is named_street:
                 yield "place", m.start(), m.end()
-    toks = tokens(text)
     near = _NEAR
     for i, tok in enumerate(toks):
         if not tok.cap:
