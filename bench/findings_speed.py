@@ -28,4 +28,5 @@ def measure(essays: int = 1000, seed: int = 1) -> tuple[float, float, int]:
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     load, run, found = measure(n)
-    print(f"findings: load {load:.2f} s CPU, {n} essays {run:.2f} s CPU ({1000 * run / n:.2f} ms each), {found} findings")
+    print(f"findings: load {load:.2f} s CPU, {n} essays {run:.2f} s CPU ({1000 * run / n:.2f} ms each), "
+          f"{found} findings")
