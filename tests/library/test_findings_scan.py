@@ -100,3 +100,14 @@ def test_word_start_alternation_equals_a_leading_word_boundary():
     for text in samples + [" ".join(samples), "".join(samples)]:
         assert _spans(fast.finditer(text)) == _spans(plain.finditer(text)), text
     assert fast.search("named Jane") and not fast.search("unnamed Jane")
+
+
+def test_institutions_tried_at_their_first_words_equal_a_scan_of_every_position(monkeypatch):
+    import findings_corpus as corpus
+
+    texts = _texts() + [e.text for e in corpus.written()] + [e.text for e in corpus.generated(essays_per_locale=3)]
+    fast = [sorted(institutions.institutions(t)) for t in texts]
+    monkeypatch.setattr(institutions, "finditer_at", lambda pattern, text, starts: pattern.finditer(text))
+    plain = [sorted(institutions.institutions(t)) for t in texts]
+    assert fast == plain
+    assert sum(map(len, fast)) > 50  # it does find institutions here
