@@ -35,5 +35,8 @@ lock:
 	  --no-emit-find-links --no-emit-index-url -o requirements.lock requirements.in
 	rm -rf .venv-lock
 
+# The development build, the preview, reports and caches. Never a published site: `published` (a link) and
+# `.sites/` (the folders it points to) are what a web server serves; `invoke clean` keeps them too.
 clean:
-	rm -rf output .unsigned cache .pytest_cache .sites
+	test -L output || rm -rf output
+	rm -rf output-preview .unsigned cache .pytest_cache

@@ -92,7 +92,7 @@ def compare(both: list[Path], work: Path, log=print, runs: int = 3) -> dict:
     count = len(both) // 2
     photos = both[:count]
     invoke = str(Path(sys.executable).parent / "invoke")
-    tools = [("invoke scrub", lambda ps, out: [invoke, "scrub", *map(str, ps), "--out", str(out)])]
+    tools = [("invoke scrub", lambda ps, out: [invoke, "scrub", "--out", str(out), "--", *map(str, ps)])]
     exiftool = shutil.which("exiftool")
     if exiftool:
         tools.append(("exiftool -all=", lambda ps, out: [exiftool, "-q", "-all=", "-o", str(out) + "/", *map(str, ps)]))

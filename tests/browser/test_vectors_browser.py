@@ -55,7 +55,7 @@ INSPECT = """() => {
   }
   const h1 = document.querySelector("h1");
   return {ran: window.__ran, handlers, unsafe, scripts, embeds, title: document.title,
-          text: seen.join("").replace(/\s+/g, " "), h1: h1 ? h1.innerText : ""};
+          text: seen.join("").replace(/\\s+/g, " "), h1: h1 ? h1.innerText : ""};
 }"""
 
 

@@ -167,21 +167,22 @@ def test_invoke_scrub_cleans_copies_and_never_touches_originals(tmp_path):
     before = {p.name: p.read_bytes() for p in src.iterdir()}
     invoke = Path(sys.executable).parent / "invoke"
     out = tmp_path / "out"
-    run = subprocess.run([str(invoke), "scrub", str(src / "IMG_20240305_143107.jpg"), str(src / "screenshot.png"),
-                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run([str(invoke), "scrub", "--out", str(out), "--", str(src / "IMG_20240305_143107.jpg"),
+                          str(src / "screenshot.png")], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert {p.name: p.read_bytes() for p in src.iterdir()} == before
     cleaned = sorted(out.iterdir())
     assert len(cleaned) == 2 and not any("IMG_2024" in p.name for p in cleaned)
     for p in cleaned:
         assert metadata_left(p) == []
-    show = subprocess.run([str(invoke), "scrub", "--show", str(src)], cwd=ROOT, capture_output=True, text=True)
+    show = subprocess.run([str(invoke), "scrub", "--show", "--path", str(src)], cwd=ROOT, capture_output=True,
+                          text=True)
     assert show.returncode == 0 and "EXIF" in show.stdout and "tEXt chunk" in show.stdout
-    bad = subprocess.run([str(invoke), "scrub", str(src), "--out", str(out)], cwd=ROOT, capture_output=True,
+    bad = subprocess.run([str(invoke), "scrub", "--path", str(src), "--out", str(out)], cwd=ROOT, capture_output=True,
                          text=True)
     assert bad.returncode == 0
     (src / "x.svg").write_bytes(b"<svg/>")
-    refused = subprocess.run([str(invoke), "scrub", str(src / "x.svg"), "--out", str(out)], cwd=ROOT,
+    refused = subprocess.run([str(invoke), "scrub", "--out", str(out), "--", str(src / "x.svg")], cwd=ROOT,
                              capture_output=True, text=True)
     assert refused.returncode == 1 and "SVG is refused" in refused.stderr
 

@@ -108,7 +108,7 @@ def test_missing_title_is_refused():
 
 
 def test_blank_title_is_refused():
-    with pytest.raises(AnonymizeError, match="missing header 'Title:'"):
+    with pytest.raises(AnonymizeError, match="empty header 'Title:'"):
         policy({"title": ["   "], "date": ["2025-03-04"]})
 
 

@@ -123,6 +123,8 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
                 problems += markup.check_xml(content, policy)
             elif suffix == ".css":
                 problems += markup.check_css(content, policy)
+            if text.holds_pagefind_names(rel):
+                content = text.without_pagefind_names(content)
             # Emails and phone numbers are looked for in what readers read (pages, feeds, the
             # search index), not in code, where minified numbers and library credits look alike.
             problems += text.check(content, policy, prose=suffix not in (".css", ".js", ".mjs", ".map"))
@@ -132,8 +134,10 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
 
 
 def content_key(rel: str, data: bytes) -> str:
-    # The suffix decides which checks run; the file name is checked separately, every time.
-    return hashlib.sha256(os.path.splitext(rel)[1].lower().encode() + b"\0" + data).hexdigest()
+    # The suffix (and whether Pagefind names files in it) decides which checks run; the file name is checked
+    # separately, every time.
+    kind = os.path.splitext(rel)[1].lower() + ("+names" if text.holds_pagefind_names(rel) else "")
+    return hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
 
 
 def check_contents(root: str, rels: list[str], policy: Policy,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from anonymize.scrub.rules import load
+from anonymize.audit.links import check_link
 
 # A start tag as a browser's tokenizer reads it: attributes are separated by whitespace or "/" (`<svg/onload=…>`),
 # or by nothing after a quoted value (`target='_blank'rel=…`); a quoted value may hold ">". Possessive
@@ -53,48 +52,6 @@ def remote(url: str, policy) -> bool:
     if parts.scheme in ("http", "https", "ftp", "ws", "wss"):
         return (parts.hostname or "").lower() not in policy.site_hosts
     return parts.scheme not in ("mailto", "tel", "data", "blob", "about")
-
-
-@lru_cache(maxsize=1)
-def _link_rules():
-    """The link table compiled for auditing: (pattern, param names, wrapper?) per provider."""
-    table = load("urls")
-    compiled = []
-    for p in table["providers"]:
-        wraps = bool(p.get("redirect_params") or p.get("redirects") or p.get("opaque"))
-        # One pattern per provider: a parameter name is matched once, not once per rule.
-        params = re.compile("|".join(f"(?:{x})" for x in p["params"]), re.I) if p.get("params") else None
-        exceptions = [re.compile(x, re.I) for x in p.get("exceptions", [])]
-        compiled.append((re.compile(p["pattern"], re.I), params, wraps, p.get("redirect_params", []),
-                         [re.compile(x, re.I) for x in p.get("redirects", [])], bool(p.get("opaque")), exceptions,
-                         p["name"]))
-    return compiled
-
-
-def check_link(url: str) -> list[str]:
-    """Tracking parameters, redirect wrappers and unsafe schemes in a link target."""
-    url = CONTROL.sub("", url)
-    low = url.lower()
-    if low.startswith(("javascript:", "vbscript:", "data:")):
-        return [f"link with an unsafe scheme: {url[:80]}"]
-    if low.startswith(("mailto:", "file:", "tel:", "smb:")):
-        return [f"link to a personal address or file: {url[:80]}"]
-    if not low.startswith(("http://", "https://", "//")):
-        return []
-    parts = urlsplit(url if not url.startswith("//") else "https:" + url)
-    names = [n for n, _ in parse_qsl(parts.query, keep_blank_values=True)]
-    if "=" in parts.fragment:
-        names += [n for n, _ in parse_qsl(parts.fragment, keep_blank_values=True)]
-    problems = []
-    for pattern, params, wraps, redirect_params, redirects, opaque, exceptions, name in _link_rules():
-        if not pattern.match(url) or any(e.match(url) for e in exceptions):
-            continue
-        if opaque or (wraps and (any(r in names for r in redirect_params) or any(r.search(url) for r in redirects))):
-            problems.append(f"redirect wrapper ({name}): {url[:100]}")
-        bad = [n for n in names if params.fullmatch(n)] if params else []
-        if bad:
-            problems.append(f"tracking parameter {', '.join(sorted(set(bad)))}: {url[:100]}")
-    return problems
 
 
 def check_css(css: str, policy) -> list[str]:

@@ -49,6 +49,20 @@ def check(content: str, policy, prose: bool = True) -> list[str]:
     return problems
 
 
+# Pagefind names its files by language and content hash (`en_6963177830`, `unknown_3b85fae`), and lists those
+# names in its entry file, meta file and indexes. A hash that happens to be all digits is not a phone number.
+PAGEFIND_NAME = re.compile(r"[a-z]{2,8}(?:-[A-Za-z0-9]{2,8})*_[0-9a-f]{7,}")
+
+
+def holds_pagefind_names(rel: str) -> bool:
+    """Pagefind's own bookkeeping files; its fragments (which hold the essays' text) are read as prose."""
+    return rel.startswith("pagefind/") and not rel.endswith(".pf_fragment")
+
+
+def without_pagefind_names(content: str) -> str:
+    return PAGEFIND_NAME.sub(lambda m: "x" * len(m.group(0)), content)
+
+
 DECIMAL = re.compile(r"\d+\.\d+")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import markdown as md
 
+from anonymize.desk import progress
 from anonymize.desk.formats import Draft, IntakeError
 from anonymize.desk.markdown_out import html_to_markdown
 from anonymize.scrub.header_policy import normalize_key
 from anonymize.scrub.html_scrub import scrub_html
-from anonymize.scrub.images import ImageError, clean_file, hashed_name
+from anonymize.scrub.images import ImageError, clean_bytes, clean_file, hashed_name
 from anonymize.scrub.report import Report
 from anonymize.scrub.rules import load
 from anonymize.scrub.text_scrub import clean_text
@@ -52,29 +53,33 @@ def clean(draft: Draft, source: str, images_dir: Path | None = None) -> Cleaned:
         html = md.markdown(draft.body, extensions=["markdown.extensions.extra"], output_format="html5")
     html = scrub_html(html, source=source, where="body", settings={}, report=report)
     images: dict[str, bytes] = {}
-    html = _take_images(html, images_dir, images, report, source)
+    html = _take_images(html, images_dir, images, report, source, draft.images)
     return Cleaned(header, html_to_markdown(html), images, report)
 
 
 IMG = re.compile(r'(<img\b[^>]*\bsrc=")([^"]+)(")')
 
 
-def _take_images(html: str, folder: Path | None, images: dict[str, bytes], report: Report, source: str) -> str:
-    """Clean every image the contributor sent; point the essay at the cleaned copies."""
+def _take_images(html: str, folder: Path | None, images: dict[str, bytes], report: Report, source: str,
+                 inside: dict[str, bytes] | None = None) -> str:
+    """Clean every image the contributor sent, in a folder or inside the document; point the essay at the
+    cleaned copies."""
     by_name: dict[str, Path] = {}
+    given: list[tuple[str, Path | None, bytes | None]] = [(n, None, d) for n, d in (inside or {}).items()]
     if folder:
         if not folder.is_dir():
-            raise IntakeError(f"{folder}: not a folder of images")
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-            try:
-                cleaned = clean_file(path)
-            except ImageError as exc:
-                raise IntakeError(f"{path}: {exc}") from None
-            name = hashed_name(cleaned)
-            images[name] = cleaned.data
-            by_name[path.name] = Path(name)
-            for item in cleaned.removed:
-                report.removed(f"images/{path.name}", "image-metadata", item, "image")
+            raise IntakeError(f"{folder}: not a folder of images: give the folder the essay's images are in (--images)")
+        given += [(p.name, p, None) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    for label, path, data in progress.bar(given, "Scrubbing images"):
+        try:
+            cleaned = clean_file(path) if path is not None else clean_bytes(data or b"")
+        except ImageError as exc:
+            raise IntakeError(f"{path or source + ': ' + label}: {exc}") from None
+        name = hashed_name(cleaned)
+        images[name] = cleaned.data
+        by_name[label] = Path(name)
+        for item in cleaned.removed:
+            report.removed(f"images/{label}", "image-metadata", item, "image")
 
     def swap(m: re.Match) -> str:
         src = m.group(2)

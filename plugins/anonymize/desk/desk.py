@@ -1,21 +1,88 @@
-"""The desk's verbs: intake, acknowledge, accept, reject. Each is one ordinary git commit under the desk identity."""
+"""The desk's verbs: intake, acknowledge, accept, reject, preview. Each is one ordinary git commit under the desk
+identity.
+
+Where a submission's original lives: from intake until the decision, only on its own branch `submission/<id>`
+(the editor edits it there). Accept and reject write the decision as one new commit on the editor's branch (main),
+which never has the submission branch as a parent, and then delete that branch: no ref reaches the unedited text
+any more, and `invoke purge` (purge.py) removes it from the repository for good.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from pelican.utils import slugify
 
-from anonymize.desk import gitdesk
+from anonymize.cli import Refused
+from anonymize.desk import gitdesk, progress
 from anonymize.desk.clean import clean
 from anonymize.desk.formats import IntakeError, read
-from anonymize.desk.review import BRANCH_PREFIX, DECISIONS, decided
+from anonymize.desk.review import BRANCH_PREFIX, DECISIONS, HASHED_IMAGE, decided, findings_for
 from anonymize.desk.submission import new_id, parse, render
+from anonymize.scrub.paths import segment_problem
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SUBMISSION_ONLY = ("submitted", "source_format")
+
+
+@dataclass
+class Source:
+    """A pending submission: on its branch (`ref`), or in the working tree (ref None)."""
+
+    repo: Path
+    sid: str
+    ref: str | None
+
+    @property
+    def folder(self) -> str:
+        return f"submissions/{self.sid}"
+
+    def read(self, path: str) -> bytes:
+        return (self.repo / path).read_bytes() if self.ref is None else gitdesk.show(self.repo, self.ref, path)
+
+    def text(self) -> tuple[dict[str, str], str]:
+        return parse(self.read(f"{self.folder}/index.md").decode("utf-8"))
+
+    def images(self) -> dict[str, bytes]:
+        """The submission's images by name; only the hash-named files intake wrote are taken."""
+        if self.ref is None:
+            found = sorted((self.repo / self.folder).rglob("*"))
+            links = [str(p.relative_to(self.repo)) for p in found if p.is_symlink()]
+            if links:
+                raise Refused(*(f"{link}: a symbolic link in a submission: remove it; only the files intake wrote "
+                                "are taken" for link in links))
+            paths = [str(p.relative_to(self.repo)) for p in found if p.is_file()]
+        else:
+            paths = gitdesk.ls(self.repo, self.ref, self.folder + "/")
+        out = {}
+        for path in paths:
+            name = path[len(self.folder) + 1:]
+            if name == "index.md":
+                continue
+            if not HASHED_IMAGE.fullmatch(name):
+                raise Refused(f"{path}: not a file the desk took in (only index.md and content-hash images): "
+                              "remove it from the submission, or take the image in again with invoke intake")
+            out[name] = self.read(path)
+        return out
+
+
+@dataclass
+class Decision:
+    essay: Path | None
+    notes: list[str] = field(default_factory=list)
+
+
+def link_images(body: str, names: list[str]) -> str:
+    """Point the body's links to a submission's images at their published place (content/images/)."""
+    for name in names:
+        body = body.replace(f"]({name})", f"]({{static}}/images/{name})")
+    return body
 
 
 @dataclass
@@ -24,12 +91,14 @@ class Desk:
     name: str = "Unsigned desk"
     email: str = "desk@unsigned.invalid"
     publish_days: tuple[str, ...] = ()
+    max_essay_bytes: int | None = None
 
     @classmethod
     def from_settings(cls, repo: Path, settings: dict) -> Desk:
         return cls(repo, settings.get("ANONYMIZE_DESK_NAME") or cls.name,
                    settings.get("ANONYMIZE_DESK_EMAIL") or cls.email,
-                   tuple(d.lower()[:3] for d in settings.get("ANONYMIZE_PUBLISH_DAYS") or ()))
+                   tuple(d.lower()[:3] for d in settings.get("ANONYMIZE_PUBLISH_DAYS") or ()),
+                   settings.get("ANONYMIZE_MAX_ESSAY_BYTES"))
 
     def env(self) -> dict[str, str]:
         return gitdesk.desk_env(self.name, self.email, gitdesk.today())
@@ -38,8 +107,8 @@ class Desk:
     def intake(self, source: Path, images: Path | None = None, title: str | None = None) -> tuple[str, str, list]:
         """Scrub `source` and commit it as submissions/<id>/ on branch submission/<id>; the source is only read."""
         if not source.is_file():
-            raise IntakeError(f"{source}: no such file")
-        draft = read(source, title)
+            raise IntakeError(f"{source}: no such file: give the contributor's file (.md, .txt, .html or .docx)")
+        draft = read(source, title, self.max_essay_bytes)
         sid = new_id()
         cleaned = clean(draft, f"submissions/{sid}", images)
         header = dict(cleaned.header)
@@ -52,43 +121,67 @@ class Desk:
         gitdesk.commit_to_branch(self.repo, branch, files, f"Intake submission {sid}", self.env())
         return sid, branch, cleaned.report.for_source(f"submissions/{sid}")
 
-    # --- locate ---------------------------------------------------------------------
-    def _locate(self, sid: str) -> tuple[str, str]:
-        """(ref, path) of a pending submission: the working tree first, then its branch."""
-        if not re.fullmatch(r"[0-9a-f]{6,40}", sid):
-            raise IntakeError(f"{sid!r} is not a submission id")
-        if sid in decided(self.repo):
-            raise IntakeError(f"submission {sid} was already decided (see {DECISIONS})")
-        path = f"submissions/{sid}/index.md"
-        if (self.repo / path).is_file():
-            return "WORKTREE", path
-        branch = f"{BRANCH_PREFIX}{sid}"
-        if gitdesk.head(self.repo, f"refs/heads/{branch}"):
-            return branch, path
-        raise IntakeError(f"no pending submission {sid} (neither {path} nor branch {branch})")
+    def intake_report(self, source: Path, images: Path | None = None, title: str | None = None) -> str:
+        """Intake, and what to tell the editor: the id, the branch, what was removed, what to do next."""
+        with progress.status(f"Taking in {source.name}…"):
+            sid, branch, removed = self.intake(source, images, title)
+        lines = [f"submission {sid} is on branch {branch} ({len(removed)} thing(s) removed; original left untouched)"]
+        lines += [f"  {entry.action} {entry.kind}: {entry.what}" for entry in removed]
+        lines.append(f"review it: .venv/bin/invoke review --id {sid}   (edit it on {branch}; never merge that branch)")
+        return "\n".join(lines)
 
-    def _read(self, ref: str, path: str) -> bytes:
-        return (self.repo / path).read_bytes() if ref == "WORKTREE" else gitdesk.show(self.repo, ref, path)
+    # --- locate ---------------------------------------------------------------------
+    def locate(self, sid: str) -> Source:
+        """A pending submission: its branch first (where intake put it), then the working tree."""
+        if not re.fullmatch(r"[0-9a-f]{6,40}", sid):
+            raise IntakeError(f"{sid}: not a submission id (invoke review lists them)")
+        if sid in decided(self.repo):
+            raise IntakeError(f"{sid}: submission already decided (see {DECISIONS})")
+        if gitdesk.head(self.repo, f"refs/heads/{BRANCH_PREFIX}{sid}"):
+            return Source(self.repo, sid, f"{BRANCH_PREFIX}{sid}")
+        if (self.repo / f"submissions/{sid}/index.md").is_file():
+            return Source(self.repo, sid, None)
+        raise IntakeError(f"{sid}: no pending submission (neither branch {BRANCH_PREFIX}{sid} nor "
+                          f"submissions/{sid}/): invoke review lists the pending ones")
 
     # --- acknowledge ------------------------------------------------------------------
     def acknowledge(self, sid: str, item: str) -> str:
-        """Record an acknowledged finding in a pending submission, or in an accepted essay (by its slug)."""
-        essay = self.repo / "content" / "essays" / f"{sid}.md"
-        if "/" not in sid and essay.is_file():
-            ref, path = "WORKTREE", f"content/essays/{sid}.md"
+        """Record a finding the essay has as acknowledged, in a pending submission or in an accepted essay (slug)."""
+        essay = f"content/essays/{sid}.md"
+        if segment_problem(sid) is None and (self.repo / essay).is_file():
+            source, path = None, essay
+            header, body = parse((self.repo / essay).read_text("utf-8"))
         else:
-            ref, path = self._locate(sid)
-        header, body = parse(self._read(ref, path).decode("utf-8"))
+            source = self.locate(sid)
+            path = f"{source.folder}/index.md"
+            header, body = source.text()
+        self._check_finding(sid, header, body, item)
         items = [a.strip() for a in header.get("acknowledged", "").split(";") if a.strip()]
         if item.strip() not in items:
             items.append(item.strip().replace(";", ","))
         header["acknowledged"] = "; ".join(items)
         data = render(header, body).encode()
         message = f"Acknowledge a finding in submission {sid}"
-        if ref == "WORKTREE" or ref == gitdesk.current_branch(self.repo):
+        if source is None or source.ref is None or source.ref == gitdesk.current_branch(self.repo):
             (self.repo / path).write_bytes(data)
             return gitdesk.commit_worktree(self.repo, [path], message, self.env())
-        return gitdesk.commit_to_branch(self.repo, ref, {path: data}, message, self.env())
+        return gitdesk.commit_to_branch(self.repo, source.ref, {path: data}, message, self.env())
+
+    @staticmethod
+    def _check_finding(sid: str, header: dict[str, str], body: str, item: str) -> None:
+        """Refuse to acknowledge what the essay does not have, showing the findings closest to it."""
+        header = {k: v for k, v in header.items() if k != "acknowledged"}
+        found = [f"{f.kind}: {f.text}" for f in findings_for(render(header, body))]
+        kind, sep, text = item.partition(":")
+        wanted = item.strip()
+        if any(wanted in (one, one.partition(": ")[2]) for one in found) or (
+                sep and f"{kind.strip()}: {text.strip()}" in found):
+            return
+        close = difflib.get_close_matches(wanted, found, n=5, cutoff=0.4)
+        close += [one for one in found if wanted.lower() in one.lower() and one not in close]
+        hint = f"the closest it has: {'; '.join(close[:5])}" if close else (
+            f"it has {len(found)} finding(s): invoke review {sid} lists them" if found else "it has no findings")
+        raise Refused(f"{sid}: has no finding {wanted!r}: acknowledge one it has, as 'kind: text' ({hint})")
 
     # --- accept / reject --------------------------------------------------------------------
     def publication_day(self, today: date | None = None) -> date:
@@ -102,63 +195,114 @@ class Desk:
                 return candidate
         return day
 
-    def accept(self, sid: str, slug: str | None = None, category: str | None = None) -> Path:
-        ref, path = self._locate(sid)
-        header, body = parse(self._read(ref, path).decode("utf-8"))
-        slug = slug or slugify(header.get("title", sid), regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
-        essay = self.repo / "content" / "essays" / f"{slug}.md"
-        if essay.exists():
-            raise IntakeError(f"content/essays/{slug}.md already exists; choose another --slug")
-        header = {k: v for k, v in header.items() if k not in ("submitted", "source_format")}
+    def _on_main(self, sid: str) -> None:
+        branch = gitdesk.current_branch(self.repo)
+        if branch.startswith(BRANCH_PREFIX) or branch == "HEAD":
+            raise Refused(f"{sid}: you are on {branch}: commit your edits there, then `git switch main` and decide "
+                          "from main (the decision is one commit on main; the submission branch is then deleted)")
+
+    def essay_for(self, source: Source, slug: str, category: str | None, day: date) -> tuple[str, dict[str, bytes]]:
+        """The essay's text as it goes into content/essays/, and its images."""
+        header, body = source.text()
+        images = source.images()
+        header = {k: v for k, v in header.items() if k not in SUBMISSION_ONLY}
         header["slug"] = slug
-        header["date"] = self.publication_day().isoformat()
+        header["date"] = day.isoformat()
         if category:
             header["category"] = category
         header.setdefault("category", "Essays")
-        changed: list[str] = []
-        folder = path.rsplit("/", 1)[0]
-        names = [p for p in self._files(ref, folder) if not p.endswith("/index.md")]
-        for image in names:
-            name = image.rsplit("/", 1)[1]
-            body = body.replace(f"]({name})", f"]({{static}}/images/{name})")
-            target = self.repo / "content" / "images" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.exists():
-                target.write_bytes(self._read(ref, image))
-            changed.append(f"content/images/{name}")
-        essay.parent.mkdir(parents=True, exist_ok=True)
-        essay.write_text(render(header, body), "utf-8")
-        changed.append(f"content/essays/{slug}.md")
-        changed += self._record(sid, "accepted", slug)
-        if ref == "WORKTREE":
-            changed.append(folder)
-            for p in sorted((self.repo / folder).rglob("*"), reverse=True):
-                p.unlink() if p.is_file() else p.rmdir()
-            (self.repo / folder).rmdir()
-        gitdesk.commit_worktree(self.repo, changed, f"Accept submission {sid} as essays/{slug}", self.env())
-        return essay
+        return render(header, link_images(body, list(images))), images
 
-    def reject(self, sid: str, reason: str) -> None:
+    def accept(self, sid: str, slug: str | None = None, category: str | None = None) -> Decision:
+        self._on_main(sid)
+        source = self.locate(sid)
+        header, _ = source.text()
+        slug = slug or slugify(header.get("title", sid), regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
+        if segment_problem(slug):
+            raise Refused(f"--slug {slug}: {segment_problem(slug)} (e.g. the-night-shift); nothing was changed")
+        if (self.repo / "content" / "essays" / f"{slug}.md").exists():
+            raise Refused(f"content/essays/{slug}.md: already exists: choose another --slug; nothing was changed")
+        text, images = self.essay_for(source, slug, category, self.publication_day())
+        files = {f"content/essays/{slug}.md": text.encode()}
+        for name, data in images.items():
+            if not (self.repo / "content" / "images" / name).exists():
+                files[f"content/images/{name}"] = data
+        notes = self._decide(source, files, "accepted", slug, f"Accept submission {sid} as essays/{slug}")
+        return Decision(self.repo / "content" / "essays" / f"{slug}.md", notes)
+
+    def reject(self, sid: str, reason: str) -> Decision:
         if not reason.strip():
-            raise IntakeError("say why (--reason); the reason is recorded for the other editors")
-        ref, path = self._locate(sid)
-        changed = self._record(sid, "rejected", " ".join(reason.split()))
-        if ref == "WORKTREE":
-            folder = self.repo / path.rsplit("/", 1)[0]
-            for p in sorted(folder.rglob("*"), reverse=True):
-                p.unlink() if p.is_file() else p.rmdir()
-            folder.rmdir()
-            changed.append(path.rsplit("/", 1)[0])
-        gitdesk.commit_worktree(self.repo, changed, f"Reject submission {sid}: {' '.join(reason.split())}", self.env())
+            raise Refused(f"{sid}: say why (--reason): the reason is recorded for the other editors")
+        self._on_main(sid)
+        source = self.locate(sid)
+        reason = " ".join(reason.split())
+        return Decision(None, self._decide(source, {}, "rejected", reason, f"Reject submission {sid}: {reason}"))
 
-    def _files(self, ref: str, folder: str) -> list[str]:
-        if ref == "WORKTREE":
-            return [str(p.relative_to(self.repo)) for p in sorted((self.repo / folder).iterdir()) if p.is_file()]
-        return gitdesk.ls(self.repo, ref, folder + "/")
-
-    def _record(self, sid: str, decision: str, detail: str) -> list[str]:
+    def _decide(self, source: Source, files: dict[str, bytes], decision: str, detail: str, message: str) -> list[str]:
+        """One commit with `files` and the decision's line; then the submission branch goes. All or nothing."""
         log = self.repo / DECISIONS
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"{sid}\t{decision}\t{gitdesk.today().isoformat()}\t{detail}\n")
-        return [DECISIONS]
+        before = log.read_bytes() if log.is_file() else b""
+        line = f"{source.sid}\t{decision}\t{gitdesk.today().isoformat()}\t{detail}\n"
+        files = {**files, DECISIONS: before + (b"" if not before or before.endswith(b"\n") else b"\n") + line.encode()}
+        paths = list(files)
+        written: dict[Path, bytes | None] = {}
+        moved: Path | None = None
+        try:
+            for rel, data in files.items():
+                target = self.repo / rel
+                written[target] = target.read_bytes() if target.is_file() else None
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            if source.ref is None:  # a submission in the working tree: it leaves with the decision
+                moved = Path(tempfile.mkdtemp(prefix="unsigned-decided-")) / source.sid
+                shutil.move(self.repo / source.folder, moved)
+                paths.append(source.folder)
+            gitdesk.commit_worktree(self.repo, paths, message, self.env())
+        except BaseException:
+            for target, old in written.items():
+                target.unlink(missing_ok=True) if old is None else target.write_bytes(old)
+            if moved is not None and moved.exists():
+                shutil.move(moved, self.repo / source.folder)
+            raise
+        if moved is not None:
+            shutil.rmtree(moved.parent, ignore_errors=True)
+        return self._drop_branch(source)
+
+    def _drop_branch(self, source: Source) -> list[str]:
+        """Delete the submission's branch (and our copies of it from remotes); say what is left to do."""
+        notes = []
+        branch = f"{BRANCH_PREFIX}{source.sid}"
+        refs = gitdesk.git(self.repo, "for-each-ref", "--format=%(refname)", f"refs/heads/{branch}",
+                           f"refs/remotes/*/{branch}").split()
+        for ref in refs:
+            gitdesk.git(self.repo, "update-ref", "-d", ref)
+            if ref.startswith("refs/remotes/"):
+                remote = ref.split("/")[2]
+                notes.append(f"{branch}: was pushed to {remote}: delete it there too: git push {remote} --delete "
+                             f"{branch}")
+        if source.ref is None and gitdesk.git(self.repo, "rev-list", "-1", "HEAD", "--", f"{source.folder}/"):
+            notes.append(f"{source.folder}: was committed on this branch, so its history still holds the original: "
+                         "see the README (Originals) to rewrite it")
+        notes.append("the original is no longer on any branch: run invoke purge to remove it from the repository")
+        return notes
+
+    # --- preview --------------------------------------------------------------------------
+    def preview_content(self, sid: str, content: Path, dest: Path) -> str:
+        """A copy of `content` in `dest` with submission `sid` as an essay; the essay's path in it."""
+        source = self.locate(sid)
+        shutil.copytree(content, dest, symlinks=True)
+        slug = f"preview-{sid}"
+        text, images = self.essay_for(source, slug, "Preview", self.publication_day())
+        (dest / "images").mkdir(exist_ok=True)
+        for name, data in images.items():
+            (dest / "images" / name).write_bytes(data)
+        (dest / "essays").mkdir(exist_ok=True)
+        (dest / "essays" / f"{slug}.md").write_text(text, "utf-8")
+        return f"essays/{slug}/index.html"
+
+
+def for_project(root: Path, settings_file: str = "pelicanconf.py") -> Desk:
+    """The desk of the repository holding `root`, with the project's settings (desk identity, days, limits)."""
+    from pelican.settings import read_settings
+
+    return Desk.from_settings(gitdesk.repo_root(root), read_settings(str(root / settings_file)))

@@ -26,13 +26,18 @@ class Draft:
     header: dict[str, str] = field(default_factory=dict)  # raw header values as the contributor wrote them
     body_html: str | None = None  # when the source was HTML (scrubbed before conversion)
     source_format: str = "md"
+    images: dict[str, bytes] = field(default_factory=dict)  # images inside the file (a .docx), by the name used
 
 
 HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]*):\s*(.*)$")
 
 
-def read(path: Path, title: str | None = None) -> Draft:
+def read(path: Path, title: str | None = None, max_bytes: int | None = None) -> Draft:
     suffix = path.suffix.lower()
+    if suffix != ".docx":  # a Word file's size is mostly its pictures: its text is measured once converted
+        _check_size(path, path.stat().st_size, max_bytes)
+    elif path.stat().st_size == 0:
+        raise IntakeError(f"{path}: the file is empty: ask the contributor to send it again")
     try:
         if suffix in (".md", ".markdown"):
             return _markdown(path, title)
@@ -41,10 +46,20 @@ def read(path: Path, title: str | None = None) -> Draft:
         if suffix in (".html", ".htm"):
             return _html(path.read_bytes().decode("utf-8", "replace"), title, "html")
         if suffix == ".docx":
-            return _docx(path, title)
+            draft = _docx(path, title)
+            _check_size(path, len(draft.body_html or ""), max_bytes)
+            return draft
     except UnicodeDecodeError as exc:
         raise IntakeError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8") from None
     raise IntakeError(f"{path}: {suffix or 'no extension'} is not a format we take in (.md, .txt, .html, .docx)")
+
+
+def _check_size(path: Path, size: int, max_bytes: int | None) -> None:
+    from anonymize.scrub.limits import size_problem
+
+    problem = size_problem(size, max_bytes)
+    if problem:
+        raise IntakeError(f"{path}: {problem}")
 
 
 def _decode(path: Path) -> str:
@@ -117,15 +132,29 @@ def _html(html: str, title: str | None, fmt: str) -> Draft:
 
 
 def _docx(path: Path, title: str | None) -> Draft:
-    """mammoth reads only the document body: no properties; comments and deleted changes are ignored."""
+    """mammoth reads only the document body: no properties; comments and deleted changes are ignored.
+
+    Pictures in the document are taken out by name (`docx-image-N`), so the desk scrubs them like any image the
+    contributor sent and links the essay to the cleaned copies; mammoth's default would inline them as data: URIs,
+    which the HTML scrubber drops."""
     import mammoth
+
+    images: dict[str, bytes] = {}
+
+    def take(image) -> dict[str, str]:
+        with image.open() as fh:
+            data = fh.read()
+        name = f"docx-image-{len(images) + 1}"
+        images[name] = data
+        return {"src": name}
 
     with open(path, "rb") as fh:
         try:
-            result = mammoth.convert_to_html(fh)
+            result = mammoth.convert_to_html(fh, convert_image=mammoth.images.img_element(take))
         except Exception as exc:  # noqa: BLE001 - a broken .docx is refused, whatever broke
-            raise IntakeError(f"{path}: cannot read this Word document ({exc})") from None
+            raise IntakeError(f"{path}: cannot read this Word document ({exc}): ask for it again, or as .txt") from None
     draft = _html(f"<body>{result.value}</body>", title, "docx")
+    draft.images = images
     return draft
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from anonymize.scrub.findings.essay import findings_for, parse
 
 BRANCH_PREFIX = "submission/"
 DECISIONS = "submissions/decisions.tsv"
+# The names intake gives images: 20 hex digits of their content hash (see scrub/findings/essay.py).
+HASHED_IMAGE = re.compile(r"[0-9a-f]{20}\.(?:jpg|png|webp|gif)")
 
 
 @dataclass

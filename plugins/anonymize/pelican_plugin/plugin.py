@@ -14,21 +14,17 @@ from collections.abc import Callable
 from pelican import signals
 
 from anonymize import paths
+from anonymize.pelican_plugin import confine, state
 from anonymize.pelican_plugin import settings as plugin_settings
-from anonymize.pelican_plugin import state
 from anonymize.pelican_plugin.features import reading_time, related
 from anonymize.pelican_plugin.features.responses import link_responses
 from anonymize.pelican_plugin.output import audit_handover, image_publish, mtimes, search_index, sitemap_dates
 from anonymize.pelican_plugin.reader import AnonymizingMarkdownReader
 from anonymize.pelican_plugin.speed import audit_ahead, fixed_urls, prescrub, scrub_cache, stale_output
-from anonymize.scrub.errors import AnonymizeError
+from anonymize.scrub.errors import AnonymizeError, BuildRefused
 from anonymize.scrub.report import report_logger
 
 logger = logging.getLogger("anonymize")
-
-
-class BuildRefused(Exception):
-    """Raised before anything is written when any source failed a check."""
 
 
 # --- steps that belong to no other module ----------------------------------------------------------------------
@@ -110,10 +106,11 @@ def use_our_reader(readers) -> None:
 
 def refuse_if_errors(generators) -> None:
     """Fail closed: if any source was refused, stop before writing anything."""
-    errors = _unique(state.current().errors)
-    if errors:
-        problems = "\n".join(f"  - {err}" for err in errors)
-        raise BuildRefused(f"{len(errors)} source file(s) cannot be published:\n{problems}")
+    errors = sorted(_unique(state.current().errors), key=lambda err: err.path)
+    # A source Pelican skipped (unreadable, a save path outside the output) is refused too: nothing vanishes.
+    skipped = confine.skipped_sources(generators[0].context, {err.path for err in errors}) if generators else []
+    if errors or skipped:
+        raise BuildRefused([line for err in errors for line in str(err).splitlines()] + skipped)
 
 
 def fix_urls(generators) -> None:
@@ -159,7 +156,7 @@ Step = Callable[..., None]
 
 STEPS: dict[str, tuple[Step, ...]] = {
     "initialized": (enforce_settings, guard_run, keep_compiled_templates, connect_finalized),
-    "get_generators": (start_build,),
+    "get_generators": (confine.refuse_symlinks, start_build),  # links first: Pelican's walk follows them
     "readers_init": (start_prescrub, use_our_reader),
     "article_generator_finalized": (
         link_responses, reading_time.on_articles, related.add_related_posts, audit_handover.on_articles,

@@ -13,7 +13,7 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import SafeDatetime
 
 from anonymize.paths import source_name
-from anonymize.pelican_plugin import state
+from anonymize.pelican_plugin import confine, state
 from anonymize.pelican_plugin.speed import scrub_cache
 from anonymize.scrub.errors import AnonymizeError
 from anonymize.scrub.header_policy import apply_header_policy, check_header_block, page_value
@@ -69,9 +69,12 @@ class AnonymizingMarkdownReader(MarkdownReader):
         except UnicodeDecodeError as exc:
             raise AnonymizeError(
                 source,
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}): save it as UTF-8",
             ) from None
         check_header_block(text, source)
+        problems = confine.source_problems(len(raw), text, source, self.settings)
+        if problems:
+            raise AnonymizeError(source, *problems)
         if cache and (fresh := cache.key(raw, source)) != key:
             key = fresh
             if workers:

@@ -12,6 +12,8 @@ from typing import Any
 
 from pelican.settings import DEFAULT_CONFIG
 
+from anonymize.scrub.limits import DEFAULT_MAX_ESSAY_BYTES
+
 logger = logging.getLogger("anonymize")
 
 # Setting -> the only value a build may run with.
@@ -56,6 +58,8 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_REWRITE_IN_PLACE": True,  # Pelican's wipe done after the build (speed/stale_output.py)
     "ANONYMIZE_FIXED_URLS": True,  # essay URLs formatted once (speed/fixed_urls.py)
     "ANONYMIZE_TEMPLATE_CACHE": True,  # Jinja's compiled templates kept in CACHE_PATH/templates
+    # The largest essay (in bytes of its source) a build takes; a bigger one is refused naming it.
+    "ANONYMIZE_MAX_ESSAY_BYTES": DEFAULT_MAX_ESSAY_BYTES,
 }
 
 EMBED_POLICIES = ("link", "drop")

@@ -16,6 +16,7 @@ import dateutil.parser
 from markupsafe import Markup, escape
 
 from anonymize.scrub.errors import AnonymizeError
+from anonymize.scrub.paths import segment_problem
 from anonymize.scrub.report import Report
 from anonymize.scrub.rules import load
 
@@ -46,15 +47,19 @@ def check_header_block(text: str, source: str) -> None:
     lines = [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n")]
     if lines and YAML_BEGIN.match(lines[0]):
         lines = lines[1:]
+    if not "".join(lines).strip():
+        raise AnonymizeError(source, "the file is empty: write the essay under a 'Title:' and 'Date:' header, "
+                                     "or remove the file")
     if not lines or not META_LINE.match(lines[0]):
-        raise AnonymizeError(source, "no header: the file must start with 'Title: ...' lines")
+        raise AnonymizeError(source, "no header: start the file with 'Title: ...' and 'Date: YYYY-MM-DD' lines")
     for number, line in enumerate(lines, start=1):
         if not line.strip() or YAML_END.match(line):
             return
         if not (META_LINE.match(line) or META_MORE.match(line)):
             raise AnonymizeError(
                 source,
-                f"malformed header line {number}: expected 'Key: value', got {line[:60]!r}",
+                f"malformed header line {number}: expected 'Key: value', got {line[:60]!r}: "
+                "end the header with one blank line, and write each header line as 'Key: value'",
             )
 
 
@@ -73,7 +78,8 @@ def day_of(value: str, source: str) -> tuple[str, bool]:
     try:
         parsed = parse_date(value.strip())
     except (ValueError, OverflowError) as exc:
-        raise AnonymizeError(source, f"date {value.strip()!r} does not parse ({exc})") from None
+        raise AnonymizeError(source, f"date {value.strip()!r} does not parse as a day ({exc}): write a real day as "
+                                     "'Date: YYYY-MM-DD'") from None
     day = parsed.strftime("%Y-%m-%d")
     return day, value.strip() != day
 
@@ -101,21 +107,35 @@ def apply_header_policy(
             continue
         kept[key] = [v for v in values]
 
+    problems = []  # every wrong field is named, not only the first
     for key in table["required"][kind]:
-        if not "".join(kept.get(key, [])).strip():
-            raise AnonymizeError(source, f"missing header '{key.capitalize()}:'")
+        example = "YYYY-MM-DD" if key == "date" else "..."
+        if key not in kept:
+            problems.append(f"missing header '{key.capitalize()}:': add a line '{key.capitalize()}: {example}'")
+        elif not "".join(kept[key]).strip():
+            problems.append(f"empty header '{key.capitalize()}:': write the {key} after '{key.capitalize()}:'")
 
-    if "date" in kept:
-        day, cut = day_of(kept["date"][0], source)
-        if cut:
-            report.removed(source, "date-precision", "time of day and zone", "header date")
-        kept["date"] = [day]
+    if "date" in kept and "".join(kept["date"]).strip():
+        try:
+            day, cut = day_of(kept["date"][0], source)
+        except AnonymizeError as err:
+            problems.append(err.problem)
+        else:
+            if cut:
+                report.removed(source, "date-precision", "time of day and zone", "header date")
+            kept["date"] = [day]
+
+    slug = "".join(kept.get("slug", [])).strip()
+    if slug and segment_problem(slug):
+        problems.append(f"slug {slug!r} {segment_problem(slug)} (e.g. 'Slug: the-night-shift')")
 
     _check_url_and_numbers(kept, source, report)
 
     status = kept.get("status", [""])[0].strip().lower()
     if status and status not in table["values"]["status"]:
-        raise AnonymizeError(source, f"status {status!r} is not one of {table['values']['status']}")
+        problems.append(f"status {status!r} is not one of {table['values']['status']}: use one of them")
+    if problems:
+        raise AnonymizeError(source, *problems)
 
     pseudonym = settings.get("ANONYMIZE_PSEUDONYM") or DEFAULT_PSEUDONYM
     author = pseudonym

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from datetime import datetime
 
-from anonymize.pelican_plugin import state
+from anonymize.pelican_plugin import confine, state
 from anonymize.pelican_plugin.speed import stale_output
 from anonymize.scrub.errors import AnonymizeError
 from anonymize.scrub.images import ImageError, clean_file, hashed_name
@@ -46,6 +46,10 @@ def on_static_finalized(generator) -> None:
     ours = list(generator.staticfiles)
     for sf in ours:
         rel = sf.relative_source_path.replace(os.sep, "/")
+        if confine.outside_content(generator.settings, sf.source_path):
+            current.errors.append(AnonymizeError(rel, "is outside the content folder: nothing outside it is read "
+                                                      "or published; copy the file into content/images/"))
+            continue
         try:
             cleaned = clean_file(sf.source_path)
         except ImageError as exc:

@@ -11,6 +11,8 @@ from anonymize.scrub.links import clean_url
 HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]*):\s*(.*)$")
 SHOWN_KEYS = ("title", "summary", "content_note")
 _LINK = re.compile(r"(\[[^\]]*\])\(([^)\s]+)\)")
+# The names the desk gives images (20 hex digits of their content hash): ours, not the contributor's words.
+_HASHED_IMAGE = re.compile(r"[0-9a-f]{20}\.(?:jpg|png|webp|gif)")
 
 
 def parse(text: str) -> tuple[dict[str, str], str]:
@@ -36,8 +38,18 @@ def findings_for(text: str) -> list[Finding]:
     offset = len(text.split("\n")) - len(body.split("\n")) + 1  # body starts after the header and blank line
     body_for_detection = _without_tracking(body)
     found = [Finding(f.kind, f.text, f.line + offset - 1) for f in detect(body_for_detection, acknowledged(header))]
-    shown = "\n".join(header.get(k, "") for k in SHOWN_KEYS)
-    found = [Finding(f.kind, f.text, 1) for f in detect(shown, acknowledged(header))] + found
+    return _header_findings(text, acknowledged(header)) + found
+
+
+def _header_findings(text: str, acked: list[str]) -> list[Finding]:
+    """Findings in the header values a reader sees, each with the line it is on."""
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            break
+        m = HEADER_LINE.match(line)
+        if m and m.group(1).strip().lower().replace("-", "_") in SHOWN_KEYS:
+            found += [Finding(f.kind, f.text, number) for f in detect(m.group(2).strip(), acked)]
     return found
 
 
@@ -47,9 +59,12 @@ def unacknowledged(text: str) -> list[str]:
 
 
 def _without_tracking(text: str) -> str:
-    """Link targets as they will be published (tracking tokens are removed by the build, not findings)."""
+    """Link targets as they will be published (tracking tokens are removed by the build, not findings); the desk's
+    own hash-named images are not findings."""
 
     def fix(m: re.Match) -> str:
+        if _HASHED_IMAGE.fullmatch(m.group(2).rsplit("/", 1)[-1]):
+            return f"{m.group(1)}()"
         cleaned, _ = clean_url(m.group(2))
         return f"{m.group(1)}({cleaned or ''})"
 
