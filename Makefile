@@ -6,7 +6,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: site test lock clean bytecode
 
-site: $(STAMP) bytecode
+site: $(STAMP) $(NODE_STAMP) bytecode
 	$(VENV)/bin/invoke build
 
 test: $(STAMP) $(NODE_STAMP) bytecode
@@ -23,7 +23,8 @@ $(STAMP): requirements.lock
 	$(VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $(STAMP)
 
-# axe-core (the accessibility judge of the browser tests), pinned with its integrity hash.
+# npm packages pinned with their integrity hashes: axe-core (the accessibility judge of the browser tests), and what
+# the "Prepare your essay" page bundles at build time (age-encryption, libphonenumber-js, esbuild to bundle them).
 $(NODE_STAMP): package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)

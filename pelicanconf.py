@@ -50,8 +50,9 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
-DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "search", "404", "robots"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "search", "prepare", "404", "robots"]
 SEARCH_SAVE_AS = "search/index.html"
+PREPARE_SAVE_AS = "prepare/index.html"  # "Prepare your essay": cleans, checks and seals on the writer's device
 ROBOTS_SAVE_AS = "robots.txt"
 # 404.html is written at the root; the web server serves it for unknown paths.
 SUMMARY_MAX_LENGTH = 50
@@ -80,6 +81,15 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+
+# How writers send essays (any subset; listed on the submit page). A build with none set warns.
+ANONYMIZE_SUBMIT_EMAIL = "essays@unsigned.invalid"  # a sample: .invalid is never delivered
+ANONYMIZE_SUBMIT_SIGNAL = "unsigned_desk.01"
+ANONYMIZE_SUBMIT_SECUREDROP = ""
+ANONYMIZE_SUBMIT_POSTAL = ""
+# The desk's public key for sealed essays. This sample key's secret half was thrown away: replace it with the
+# key `invoke keygen` prints (the secret half stays outside the repository, in ANONYMIZE_DESK_IDENTITY).
+ANONYMIZE_DESK_RECIPIENT = "age105yykp5zfp5vv03qfh4hd599kqt0uvcucpl7a30wl6w77rret4qs4cgecc"
 
 DISCLAIMER = (
     "Essays on Unsigned are personal opinion, not medical advice. Details are "

@@ -72,11 +72,25 @@ def _desk():
     return for_project(ROOT)
 
 
-@task(help={"file": "the contributor's file: .md, .txt, .html or .docx (it is only read, never changed)",
+@task(help={"identity": "where to create the desk's secret key (default: ANONYMIZE_DESK_IDENTITY, outside the repo)"})
+def keygen(c, identity=None):
+    """Create the desk's age key for sealed essays; print the public key for pelicanconf.py."""
+    from anonymize.desk import sealed
+
+    print(sealed.keygen_report(ROOT, identity))
+
+
+@task(help={"file": "the contributor's file: .md, .txt, .html, .docx, or .age sealed by the prepare page (only read)",
             "images": "a folder of the images the essay shows (pictures inside a .docx are taken from it)",
-            "title": "the title, for a .txt or a file without one"})
-def intake(c, file, images=None, title=None):
+            "title": "the title, for a .txt or a file without one",
+            "identity": "the desk's age identity for a .age file (default: ANONYMIZE_DESK_IDENTITY)"})
+def intake(c, file, images=None, title=None, identity=None):
     """Scrub a submission and commit it on its own branch submission/<id> under the desk identity, dated to the day."""
+    if Path(file).suffix.lower() == ".age":
+        from anonymize.desk import sealed
+
+        print(sealed.intake_report(ROOT, Path(file), identity))
+        return
     print(_desk().intake_report(Path(file), Path(images) if images else None, title))
 
 

@@ -176,12 +176,37 @@ def run(essays: int = 1000, images: int = 0, runs: int = 3, large: int = 10000, 
         small = bench_site(work, essays, images, runs, log)
         scale, r_scale = bench_scale(work, small, large, images, log) if large else (None, 0.0)
         img = bench_images(work, photos, log) if photos else None
-        text = render(small, scale, large, img, r_scale)
+        text = render(small, scale, large, img, r_scale) + page_weights(work, log)
         out.write_text(text, "utf-8")
         log(text)
         return text
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def page_weights(work: Path, log=print) -> str:
+    """Bytes a browser fetches to open the prepare page (one self-contained document) and an essay page."""
+    import gzip
+
+    out = work / "sample-site"
+    subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "build", "--output", str(out)], cwd=ROOT,
+                   capture_output=True, check=True)
+    prepare = (out / "prepare" / "index.html").read_bytes()
+    essay = next(iter(sorted((out / "essays").glob("*/index.html")))).read_bytes()
+    css = (out / "theme" / "css" / "style.css").read_bytes()
+    log(f"bench: prepare page {len(prepare)} bytes")
+    return "\n".join([
+        "", "## Page weight", "",
+        "Bytes a browser transfers to open a page of the sample site, uncompressed (gzip -9 in brackets, as a server "
+        "that compresses would send them). The prepare page is one document that holds every script, its rules "
+        "and its style, so it opens with one request (and the site's icon) and works offline and saved as one "
+        "file.", "",
+        "| page | requests | bytes | budget |", "|---|---:|---:|---|",
+        f"| Prepare your essay (`prepare/`) | 1 | {len(prepare):,} ({len(gzip.compress(prepare, 9)):,}) | ≤ 450 KB "
+        "(tests/browser/test_prepare.py) |",
+        f"| an essay page (HTML + CSS) | 2 | {len(essay) + len(css):,} "
+        f"({len(gzip.compress(essay, 9)) + len(gzip.compress(css, 9)):,}) | ≤ 30 KB (tests/plugin/test_theme.py) |",
+        ""])
 
 
 def _verdict(ok: bool) -> str:

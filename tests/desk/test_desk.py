@@ -45,7 +45,8 @@ def site_repo(tmp_path) -> Path:
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (repo / "submissions").mkdir()
     (repo / "submissions" / "README.md").write_text("Pending submissions.\n", "utf-8")
-    (repo / ".gitignore").write_text("output\n.sites/\n.unsigned/\ncache/\n__pycache__/\n", "utf-8")
+    (repo / ".gitignore").write_text("output\n.sites/\n.unsigned/\ncache/\n__pycache__/\nnode_modules\n", "utf-8")
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the prepare page's pinned npm packages
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.name", EDITOR[0])
     git(repo, "config", "user.email", EDITOR[1])

@@ -79,7 +79,12 @@ def every_text(out: Path) -> dict[str, str]:
             data = gzip.decompress(data)
         if path.suffix in {".jpg", ".jpeg", ".png", ".webp", ".gif", ".wasm"}:
             continue
-        texts[str(path.relative_to(out))] = data.decode("utf-8", "replace")
+        text = data.decode("utf-8", "replace")
+        if str(path.relative_to(out)) == "prepare/index.html":
+            # The prepare page holds no essay text, only its own inlined code (minified library code reads like
+            # "?r=" to a URL pattern); its text and markup are still read.
+            text = re.sub(r"(<script\b[^>]*>).*?(</script>)", r"\1\2", text, flags=re.S)
+        texts[str(path.relative_to(out))] = text
     return texts
 
 

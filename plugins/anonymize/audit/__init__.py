@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
@@ -78,6 +79,8 @@ class Policy:
                 "site_hosts": sorted(self.site_hosts)}
 
 
+SCRIPT_BLOCK = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
+
 def pages_digest(site: str | os.PathLike) -> str:
     """A digest of the HTML pages under `site` (their paths, outside the search bundle): which build wrote it."""
     root = os.path.abspath(site)
@@ -117,6 +120,12 @@ def check_content(rel: str, data: bytes, policy: Policy) -> list[str]:
         content = files.decoded_text(data, rel)
         if content is not None:
             suffix = os.path.splitext(rel)[1].lower()
+            if suffix in (".html", ".htm") and "<script" in content:
+                # An inline script is code as a .js file is (the prepare page inlines its own, so it works saved as
+                # one file): a browser reads no tag inside it, so it is checked for hidden characters only.
+                scripts = "\n".join(m.group(2) for m in SCRIPT_BLOCK.finditer(content))
+                problems += text.check(scripts, policy, prose=False)
+                content = SCRIPT_BLOCK.sub(r"\1\3", content)
             if suffix in (".html", ".htm", ".svg"):
                 problems += markup.check_html(content, policy)
             elif suffix in (".xml", ".atom", ".rss"):

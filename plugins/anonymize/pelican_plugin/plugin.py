@@ -18,7 +18,14 @@ from anonymize.pelican_plugin import confine, state
 from anonymize.pelican_plugin import settings as plugin_settings
 from anonymize.pelican_plugin.features import reading_time, related
 from anonymize.pelican_plugin.features.responses import link_responses
-from anonymize.pelican_plugin.output import audit_handover, image_publish, mtimes, search_index, sitemap_dates
+from anonymize.pelican_plugin.output import (
+    audit_handover,
+    image_publish,
+    mtimes,
+    prepare_page,
+    search_index,
+    sitemap_dates,
+)
 from anonymize.pelican_plugin.reader import AnonymizingMarkdownReader
 from anonymize.pelican_plugin.speed import audit_ahead, fixed_urls, prescrub, scrub_cache, stale_output
 from anonymize.scrub.errors import AnonymizeError, BuildRefused
@@ -155,11 +162,13 @@ def tell_written(pelican) -> None:
 Step = Callable[..., None]
 
 STEPS: dict[str, tuple[Step, ...]] = {
-    "initialized": (enforce_settings, guard_run, keep_compiled_templates, connect_finalized),
+    "initialized": (enforce_settings, guard_run, keep_compiled_templates, connect_finalized,
+                    prepare_page.on_initialized),
     "get_generators": (confine.refuse_symlinks, start_build),  # links first: Pelican's walk follows them
     "readers_init": (start_prescrub, use_our_reader),
     "article_generator_finalized": (
         link_responses, reading_time.on_articles, related.add_related_posts, audit_handover.on_articles,
+        prepare_page.on_articles,  # the prepare page's parts and the submit channels, before templates are written
     ),
     "static_generator_finalized": (image_publish.on_static_finalized,),
     "all_generators_finalized": (

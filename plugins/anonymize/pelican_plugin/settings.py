@@ -53,6 +53,20 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_WORKERS": None,
     # The audit's result cache; when set (invoke build sets it), pages are checked as they are written.
     "ANONYMIZE_AUDIT_CACHE_PATH": None,
+    # The ways a writer can send an essay (any subset; the submit page lists those set, a build with none warns).
+    "ANONYMIZE_SUBMIT_EMAIL": "",
+    "ANONYMIZE_SUBMIT_SIGNAL": "",
+    "ANONYMIZE_SUBMIT_SECUREDROP": "",
+    "ANONYMIZE_SUBMIT_POSTAL": "",
+    # The desk's age public key (`invoke keygen` prints it): the prepare page seals essays to it.
+    "ANONYMIZE_DESK_RECIPIENT": "",
+    # Where `invoke intake` finds the desk's secret key; never inside the repository.
+    "ANONYMIZE_DESK_IDENTITY": "~/.config/unsigned/desk-identity.txt",
+    # Where a sealed essay's reply channel goes: None prints it once to the editor and writes it nowhere;
+    # a path outside the repository gets one line per submission ("<id>\t<kind>\t<address>").
+    "ANONYMIZE_REPLY_CHANNELS_PATH": None,
+    # How many days the desk keeps a sealed file and the message it came in after intake (said on the submit page).
+    "ANONYMIZE_SUBMIT_KEEP_DAYS": 14,
     # Speed machinery, each piece optional; off gives byte-identical output (tests/plugin/test_speed_settings.py).
     "ANONYMIZE_AUDIT_AHEAD": True,  # the audit's checks on each page as it is written (speed/audit_ahead.py)
     "ANONYMIZE_REWRITE_IN_PLACE": True,  # Pelican's wipe done after the build (speed/stale_output.py)
