@@ -106,11 +106,11 @@ def names(text: str):
             i = j
             continue
         after_number = tok.gap.rstrip(" \t")[-1:].isdigit()  # "57566 Ann Freeway": an address, not a name
-        if not context and len(run) >= 3 and lex.common(run[0].text) and not _looks_like_name(run, lex, places,
-                                                                                             locative):
+        if not context and len(run) >= 3 and lex.common(run[0].text) and not _looks_like_name(
+                run, lex, places, locative, text):
             run = run[1:]  # "Baby Amara Osei", "Poor Walter Kaminski": the name after an ordinary word
             tok = run[0]
-        if (context or not after_number and _looks_like_name(run, lex, places, locative)) and \
+        if (context or not after_number and _looks_like_name(run, lex, places, locative, text)) and \
                 not after_phrase(text, tok, _phrases()[3]):
             # (after "grew up in", "moved to", "the town of": a place, reported by places.by_context)
             yield "name", run[0].start, end_tok.end + (1 if _is_initial(end_tok) and end_tok.dot else 0)
@@ -148,7 +148,7 @@ def _lower_surname(word: str, lex) -> bool:
         lex.frequency(word) == 0.0 and word.isalpha() and len(word) > 1)
 
 
-def _looks_like_name(run: list[Token], lex, places: dict, locative) -> bool:
+def _looks_like_name(run: list[Token], lex, places: dict, locative, text: str) -> bool:
     first, last = run[0], run[-1]
     if len(run) >= 2:
         phrase = " ".join(t.text for t in run)
@@ -174,9 +174,19 @@ def _looks_like_name(run: list[Token], lex, places: dict, locative) -> bool:
     if word.before in locative and places.get(word.text, 0) > 0 or places.get(word.text, 0) >= 100_000:
         return False  # "in Florence", "Brooklyn": the place detector's
     if lex.is_given(word.text):
+        if lex.frequency(word.text) >= 3.0 and _title_case(text, word):
+            return False  # "Consent in a Hurry": in a Title Case line only a name no English word is counts
         # At a sentence's start only a name common as a name and rare as a word ("Priya called", not "Rota")
         return not word.sentence_start or word.possessive or (
             lex.frequency(word.text) < 3.6 and lex.expected(word.text) >= 3.0)
-    # A surname alone, inside a sentence, that is not an ordinary word.
+    # A surname alone, inside a sentence, that is not an ordinary word (in a Title Case line every word looks so).
     return not word.sentence_start and lex.frequency(word.text) < 4.5 and not word.possessive and places.get(
-        word.text, 0) < 1
+        word.text, 0) < 1 and not _title_case(text, word)
+
+
+def _title_case(text: str, tok: Token) -> bool:
+    """Whether the line holding `tok` capitalises most of its words ("Consent in a Hurry")."""
+    start = text.rfind("\n", 0, tok.start) + 1
+    end = text.find("\n", tok.end)
+    words = [w for w in text[start:end if end >= 0 else len(text)].split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)  # ("in", "a" are small)
