@@ -188,3 +188,12 @@ def bench(c, essays=1000, images=0, runs=5, large=10000, photos=24):
     from bench.run import run
 
     run(essays=int(essays), images=int(images), runs=int(runs), large=int(large), photos=int(photos))
+
+
+@task(help={"misses": "also list every missed label and every finding on the clean control"})
+def recall(c, misses=False):
+    """Recall of the identifier findings per class on the labeled corpus, and false findings on the clean control."""
+    sys.path.insert(0, str(ROOT))
+    from bench.findings_recall import main
+
+    sys.exit(main(show_misses=misses))

@@ -242,7 +242,8 @@ def blogger_export(folder: Path, takeout: bool = False) -> Export:
             '<blockquote class="twitter-tweet"><p>Clinic ran late again.</p>&mdash; Someone (@someone_else) '
             '<a href="https://twitter.com/someone_else/status/987654321">May 1, 2019</a></blockquote>'
             f'<span class="bctt-click-to-tweet">Clinics run on goodwill. <a href="https://twitter.com/intent/tweet'
-            f'?text=x&amp;via={HANDLE}">Tweet this</a></span>')
+            f'?text=x&amp;via={HANDLE}">Tweet this</a></span><p>More in <a href="https://quillfeather-clinic.blogspot.'
+            'com/2019/05/post-6.html">the scheduled post</a>.</p>')
     blog = "tag:blogger.com,1999:blog-6303278419262689239"
     person = (f"<author><name>{AUTHOR['display']}</name><uri>https://www.blogger.com/profile/04417</uri>"
               f"<email>{AUTHOR['email']}</email></author>")
@@ -275,7 +276,8 @@ def blogger_export(folder: Path, takeout: bool = False) -> Export:
         path.write_text(xml, "utf-8")
         return Export(path, media, ["Clinic Notes", "Scheduled Clinic"], ["About the Clinic Blog"],
                       ["Still a Draft", "Thrown Away"], ["First paragraph of the clinic post.",
-                                                         "Clinic ran late again.", "Clinics run on goodwill."])
+                                                         "Clinic ran late again.", "Clinics run on goodwill.",
+                                                         "More in the scheduled post."])
 
     def kind(k):
         return f'<category scheme="http://schemas.google.com/g/2005#kind" term="http://schemas.google.com/blogger/2008/kind#{k}"/>'
@@ -304,12 +306,14 @@ def blogger_export(folder: Path, takeout: bool = False) -> Export:
            "opensearchrss/1.0/' xmlns:gd='http://schemas.google.com/g/2005' xmlns:thr='http://purl.org/syndication/"
            "thread/1.0' xmlns:georss='http://www.georss.org/georss' xmlns:app='http://www.w3.org/2007/app'><id>"
            + blog + ".archive</id><updated>2019-05-03T14:31:07.320-07:00</updated><title type='text'>Clinic Notes"
-           "</title>" + person + "<generator version='7.00' uri='https://www.blogger.com'>Blogger</generator>"
+           "</title><link rel='alternate' type='text/html' href='https://quillfeather-clinic.blogspot.com/'/>"
+           + person + "<generator version='7.00' uri='https://www.blogger.com'>Blogger</generator>"
            + "".join(entries) + "</feed>")
     path = folder / "blog-05-03-2019.xml"
     path.write_text(xml, "utf-8")
     return Export(path, media, ["Clinic Notes"], ["About the Clinic Blog"], ["Still a Draft"],
-                  ["First paragraph of the clinic post.", "Clinic ran late again.", "Clinics run on goodwill."])
+                  ["First paragraph of the clinic post.", "Clinic ran late again.", "Clinics run on goodwill.",
+                   "More in the scheduled post."])
 
 
 # --- Medium ------------------------------------------------------------------------------------------------------

@@ -416,3 +416,34 @@ def test_any_wordpress_markup_becomes_html_without_error(pieces):
 
     out = to_html("".join(pieces), Context({1: "https://blog.example/wp-content/uploads/a.jpg"}, tally=Counter()))
     assert not BLOCK_COMMENT.search(out) and "\x00" not in out  # every whole block comment went; no marker left
+
+
+def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
+    from anonymize.desk.importers import RichProgress
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+    with RichProgress() as quiet:  # pytest's captured stderr is a pipe, as in a log or CI
+        quiet("import", 1, 2)
+    assert quiet.progress is None
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    with RichProgress() as drawn:
+        drawn("check", 1, 2)
+        drawn("import", 1, 2)
+    assert drawn.progress is not None and len(drawn.tasks) == 2
+
+
+def test_a_post_over_the_essay_size_limit_is_named_and_the_rest_comes_over(tmp_path):
+    path = tmp_path / "sizes.xml"
+    path.write_bytes(ig.wxr([ig.item(1, "Short", "<p>Short post.</p>"),
+                             ig.item(2, "Pasted spreadsheet", "<p>" + "cell " * 2000 + "</p>")]))
+    repo = new_repo(tmp_path / "repo")
+    result = import_export(Desk(repo, max_essay_bytes=2000), "wordpress", path)
+    assert [re.search(r"^Title: (.*)$", stored(repo, i.sid), re.M).group(1) for i in result.imported] == ["Short"]
+    assert result.skipped["posts over the essay size limit (named below)"] == 1
+    assert len(result.refused) == 1 and result.refused[0].startswith("item 2 (post id 2): is 0.0 MB, over the limit")
+    assert "item 2 (post id 2)" in "\n".join(report_lines(result))
+    # raised limit: the same export brings the refused post over (it was not recorded as imported)
+    again = import_export(Desk(repo, max_essay_bytes=100_000), "wordpress", path)
+    assert len(again.imported) == 1 and again.skipped["already imported (an earlier run)"] == 1

@@ -261,13 +261,14 @@ def _group_alive(pid: int) -> bool:
     return str(pid) in out
 
 
-def test_serve_stops_every_child_on_sigterm(site, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_stops_every_child_when_stopped(site, tmp_path, stop):
     port = _free_port()
     proc = subprocess.Popen([INVOKE, "serve", "--output", str(site.output), "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         assert _wait(lambda: _listening(port)), "serve never listened"
-        os.kill(proc.pid, signal.SIGTERM)
+        os.kill(proc.pid, stop)
         proc.wait(timeout=20)
         assert _wait(lambda: not _listening(port), 10), "Pelican still serves the port"
         assert not _group_alive(proc.pid)

@@ -118,3 +118,44 @@ def test_each_class_by_example(text, kind):
 def test_public_platforms_are_not_findings():
     text = "I read it on Reddit, Facebook, Doximity and Sermo; the AMA, the CDC and the WHO agree; Medicare pays."
     assert detect(text) == []
+
+
+def test_no_finding_spans_a_paragraph_break():
+    text = "Contributing Writer\n\nThomas Jefferson University\n\nDr.\n\nHelen Marsh"
+    found = detect(text)
+    assert ("institution", "Thomas Jefferson University") in {(f.kind, f.text) for f in found}
+    assert all("\n\n" not in f.text for f in found)
+
+
+def test_a_failing_detector_raises_an_error_naming_it(monkeypatch):
+    import anonymize.scrub.findings as findings
+    from anonymize.scrub.findings import DetectorError
+    from anonymize.scrub.findings.registry import Detector
+
+    def broken(text: str):
+        raise ValueError("substring not found")
+        yield
+
+    monkeypatch.setattr(findings, "_WHOLE", (Detector("places.institutions", ("institution",), broken),))
+    with pytest.raises(DetectorError, match="places.institutions.*substring not found"):
+        detect("any text")
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("logged at 2024-03-05T14:31:07Z by the pump", "date", "2024-03-05T14:31:07Z"),
+    ("logged at 2024-03-05 14:31:07 by the pump", "date", "2024-03-05 14:31:07"),
+    ("the amex 378282246310005 on file", "card-number", "378282246310005"),
+    ("the Mayo Clinic in Rochester", "institution", "Mayo Clinic"),
+    ("the Mayo Clinic in Rochester", "place", "Rochester"),
+    ("trained at Cleveland Clinic", "institution", "Cleveland Clinic"),
+    ("moved to New York City", "place", "New York City"),
+    ("Malvina Sandberg called", "name", "Malvina Sandberg"),
+])
+def test_issue_examples_find_the_right_kind(text, kind, value):
+    found = {(f.kind, f.text) for f in detect(text)}
+    assert (kind, value) in found, found
+    assert not any(f.kind in ("phone", "device") for f in detect(text))
+
+
+def test_new_york_is_a_state_not_york():
+    assert [f for f in detect("I trained in New York and Texas.") if f.kind == "place"] == []

@@ -53,6 +53,13 @@ def left(tags: dict) -> list[str]:
     return found + [v for v in (gen.CAMERA_OWNER, gen.CAMERA_SERIAL, gen.CAMERA_MAKE, gen.TAKEN_AT) if v in text]
 
 
+def planted_in(data: bytes) -> list[str]:
+    """The phone's values a byte search finds in a published file (GPS as the rationals EXIF stores)."""
+    found = [v for v in (gen.CAMERA_OWNER, gen.CAMERA_SERIAL, gen.CAMERA_MAKE, gen.CAMERA_MODEL, gen.TAKEN_AT)
+             if v.encode() in data]
+    return found + ["GPS position" for needle in gen.gps_needles() if needle in data][:1]
+
+
 def rgba(data: bytes) -> Image.Image:
     with Image.open(io.BytesIO(data)) as im:
         return im.convert("RGBA")
@@ -84,6 +91,7 @@ def test_png_is_turned_from_each_source(source, turn, tmp_path):
         in cleaned.removed, cleaned.removed
     assert rgba(cleaned.data).tobytes() == UPRIGHT.convert("RGBA").tobytes()
     assert cleaned.data.endswith(b"IEND\xaeB`\x82")
+    assert planted_in(data) and planted_in(cleaned.data) == []
     if turn == 6:  # exiftool, the slower judge, on one turn per source
         assert orientation_read(exiftool(data, tmp_path, "in.png")), "exiftool must read the fixture's orientation"
         tags = exiftool(cleaned.data, tmp_path, "out.png")
@@ -141,6 +149,7 @@ def test_lossless_webp_is_turned_exactly(source, turn, tmp_path):
     assert cleaned.method == "lossless"
     assert any(r.startswith(f"orientation {turn} from the {WEBP_SOURCES[source]}") for r in cleaned.removed)
     assert rgba(cleaned.data).tobytes() == UPRIGHT.convert("RGBA").tobytes()
+    assert planted_in(data) and planted_in(cleaned.data) == []
     if turn == 6:
         assert orientation_read(exiftool(data, tmp_path, "in.webp"))
         tags = exiftool(cleaned.data, tmp_path, "out.webp")
@@ -167,6 +176,7 @@ def test_heic_is_turned_from_its_box_or_else_its_exif(source, turn, tmp_path):
     else:
         assert f"orientation {turn} from EXIF (no HEIF rotation box; turned upright)" in said, said
     assert mean_difference(rgba(cleaned.data), UPRIGHT) < 8  # HEIC to JPEG is a lossy conversion
+    assert planted_in(cleaned.data) == []
     r, g, b, _ = rgba(cleaned.data).getpixel((8, 8))
     assert r > 200 and g < 60 and b < 60, "red must be top-left"
     if turn == 6:
@@ -205,3 +215,53 @@ def test_animated_picture_with_an_orientation_is_refused(kind):
                    **({"lossless": True} if kind == "webp" else {}))
     with pytest.raises(ImageError, match="animated .* export it upright"):
         clean_bytes(buf.getvalue())
+
+
+def _tiff(endian: str, entries: list[tuple[int, int, int, bytes]]) -> bytes:
+    """A minimal TIFF block: header, then IFD0 with (tag, type, count, 4-byte value) entries."""
+    import struct
+
+    mark = b"II*\x00" if endian == "<" else b"MM\x00*"
+    body = struct.pack(endian + "H", len(entries))
+    body += b"".join(struct.pack(endian + "HHI", tag, typ, count) + value for tag, typ, count, value in entries)
+    return mark + struct.pack(endian + "I", 8) + body + b"\x00\x00\x00\x00"
+
+
+@pytest.mark.parametrize("endian", ["<", ">"])
+def test_orientation_is_read_from_either_byte_order_and_type(endian):
+    import struct
+
+    from anonymize.scrub.images.orientation import from_tiff
+
+    short = _tiff(endian, [(0x010F, 2, 4, b"abc\x00"), (0x0112, 3, 1, struct.pack(endian + "HH", 6, 0))])
+    assert from_tiff(short) == 6 and from_tiff(b"Exif\x00\x00" + short) == 6
+    long = _tiff(endian, [(0x0112, 4, 1, struct.pack(endian + "I", 8))])
+    assert from_tiff(long) == 8
+    assert from_tiff(_tiff(endian, [(0x010F, 2, 4, b"abc\x00")])) is None  # no tag
+    assert from_tiff(_tiff(endian, [(0x0112, 3, 1, struct.pack(endian + "HH", 9, 0))])) is None  # out of range
+    assert from_tiff(short[:12]) is None and from_tiff(b"junk") is None  # cut short, not a TIFF
+
+
+def test_orientation_is_read_from_xmp_and_raw_profiles():
+    from anonymize.scrub.images.orientation import from_raw_profile, from_xmp
+
+    assert from_xmp(gen.xmp_orientation(5)) == 5 and from_xmp(gen.xmp_orientation(7, element=True)) == 7
+    assert from_xmp(b"<x:xmpmeta tiff:Orientation='3'/>") == 3
+    assert from_xmp(b"<x:xmpmeta/>") is None and from_xmp(b'tiff:Orientation="0"') is None
+    assert from_raw_profile(gen.raw_profile_exif(6)) == 6
+    assert from_raw_profile(gen.raw_profile_exif(3, "Raw profile type APP1")) == 3
+    assert from_raw_profile(b"\nexif\n  12\nnot hex at all\n") is None and from_raw_profile(b"") is None
+
+
+def test_png_compressed_xmp_orientation_is_applied():
+    """An iTXt XMP packet may be zlib-compressed (compression flag 1)."""
+    buf = io.BytesIO()
+    gen.stored_for(UPRIGHT, 3).save(buf, "PNG")
+    data = buf.getvalue()
+    packet = zlib.compress(gen.xmp_orientation(3))
+    chunk = gen._png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x01\x00\x00\x00" + packet)
+    at = data.index(b"IDAT") - 4
+    cleaned = clean_bytes(data[:at] + chunk + data[at:])
+    assert "orientation 3 from the XMP tiff:Orientation (turned upright: same pixels, compressed again)" \
+        in cleaned.removed
+    assert rgba(cleaned.data).tobytes() == UPRIGHT.convert("RGBA").tobytes()

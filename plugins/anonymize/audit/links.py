@@ -73,10 +73,10 @@ class _Provider:
             elif key == "params":
                 rules = list(s.get("params", [])) + list(s.get("referral", []))
                 value = re.compile("|".join(f"(?:{x})" for x in rules), re.I) if rules else None
-            elif key == "exceptions":  # those anchored at the start as one pattern tried once, the others apart
+            elif key == "exceptions":  # those anchored at the start: one pattern tried at the start only
                 starts = [x[1:] for x in s.get(key, []) if x.startswith("^")]
-                value = [re.compile("^(?:" + "|".join(f"(?:{x})" for x in starts) + ")", re.I)] if starts else []
-                value += [re.compile(x, re.I) for x in s.get(key, []) if not x.startswith("^")]
+                value = ([re.compile("|".join(f"(?:{x})" for x in starts), re.I).match] if starts else [])
+                value += [re.compile(x, re.I).search for x in s.get(key, []) if not x.startswith("^")]
             else:
                 value = [re.compile(x, re.I) for x in s.get(key, [])]
             self.compiled[key] = value
@@ -139,10 +139,6 @@ def _table() -> _Table:
     return _Table(providers, always, finder, names - never, except_hosts, unless, exempt, scoped, keep, untouched)
 
 
-def _on(host: str, hosts) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
-
-
 def check_link(url: str) -> list[str]:
     """Tracking parameters, redirect wrappers and unsafe schemes in a link target."""
     url = CONTROL.sub("", url)
@@ -171,7 +167,7 @@ def check_link(url: str) -> list[str]:
     for _end, ids in t.finder.iter(low):
         candidates.update(ids)
     for p in (t.providers[i] for i in sorted(candidates)):
-        if not p.get("pattern").match(url) or any(e.search(url) for e in p.get("exceptions")):
+        if not p.get("pattern").match(url) or any(test(url) for test in p.get("exceptions")):
             continue
         s = p.spec
         wrapped = any(n in s.get("redirect_params", []) and (s.get("gateway") or LOOKS_LIKE_URL.search(v))
@@ -186,12 +182,13 @@ def check_link(url: str) -> list[str]:
             if raw.search(url):
                 problems.append(f"tracking in the path ({p.name}): {url[:100]}")
     labels = host.split(".")
-    on_host = set().union(*(t.scoped.get(".".join(labels[i:]), set()) for i in range(len(labels))))
+    above = {".".join(labels[i:]) for i in range(len(labels))}  # the host and every domain it is under
+    on_host = set().union(*(t.scoped.get(x, set()) for x in above))
     for n in names:
         ln = unquote(n).lower()
         if ln in on_host:
             bad.add(n)
-        elif (ln in t.names and host not in t.exempt and not _on(host, t.except_hosts.get(ln, ()))
+        elif (ln in t.names and host not in t.exempt and not above & t.except_hosts.get(ln, set())
               and not (ln in t.unless and t.unless[ln].search(url))):
             bad.add(n)
     bad = {n for n in bad if not any(k.fullmatch(unquote(n)) for k in kept)}

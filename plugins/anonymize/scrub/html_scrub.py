@@ -412,14 +412,21 @@ def disallowed_tags(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def text(soup: BeautifulSoup, ctx: Context) -> None:
-    """Invisible, bidi and XML-forbidden characters out of text and attribute values; look-alikes become findings."""
+    """Invisible, bidi and XML-forbidden characters out of text and attribute values; look-alikes become findings.
+
+    Text that looks like markup goes too (`_markup_text`), in the same walk.
+    """
     removed: Counter[str] = Counter()
     for node in _strings(soup):
         if isinstance(node, Comment):
             continue
-        cleaned, gone = clean_text(str(node))
+        text = str(node)
+        cleaned, gone = clean_text(text)
         if gone:
             removed.update(gone)
+        if "<" in cleaned or "//" in cleaned or ".com/" in cleaned:
+            cleaned = _markup_text(node, cleaned, ctx)
+        if cleaned != text:
             node.replace_with(NavigableString(cleaned))
         for word in lookalikes(cleaned):
             ctx.finding("lookalike", word)
@@ -434,7 +441,7 @@ def text(soup: BeautifulSoup, ctx: Context) -> None:
         ctx.removed(removal_kind(name), name + (f" ×{n}" if n > 1 else ""))
 
 
-def markup_text(soup: BeautifulSoup, ctx: Context) -> None:
+def _markup_text(node: NavigableString, text: str, ctx: Context) -> str:
     """Text that still looks like markup, or carries a share/intent URL, goes and is reported as a finding.
 
     It reaches the text when an importer escaped markup, a page carried it
@@ -442,22 +449,14 @@ def markup_text(soup: BeautifulSoup, ctx: Context) -> None:
     raw tags, and a click-to-tweet box's share URL names the source site's post
     (`?p=75608`). Inside code a writer is quoting markup: kept.
     """
-    pattern = ctx.rules.markup_text
-    kept = ctx.rules.markup_text_kept_inside
-    for node in _strings(soup):
-        if isinstance(node, Comment):
-            continue
-        text = str(node)
-        share = _share_url_in_text(text, ctx)
-        if "<" not in text and not share:
-            continue
-        if any(p.name in kept for p in node.parents):
-            continue
-        cleaned = pattern.sub(lambda m: _flag(m.group(0), "markup-text", ctx), text) if "<" in text else text
-        for url in _share_urls(cleaned, ctx):
-            cleaned = cleaned.replace(url, _flag(url, "share-url-text", ctx))
-        if cleaned != text:
-            node.replace_with(NavigableString(cleaned))
+    if not ("<" in text or _share_url_in_text(text, ctx)):
+        return text
+    if any(p.name in ctx.rules.markup_text_kept_inside for p in node.parents):
+        return text
+    cleaned = ctx.rules.markup_text.sub(lambda m: _flag(m.group(0), "markup-text", ctx), text) if "<" in text else text
+    for url in _share_urls(cleaned, ctx):
+        cleaned = cleaned.replace(url, _flag(url, "share-url-text", ctx))
+    return cleaned
 
 
 _URL_IN_TEXT = re.compile(
@@ -499,7 +498,6 @@ STEPS: list[Step] = [
     attributes,
     disallowed_tags,
     text,
-    markup_text,
     empty_blocks,
 ]
 

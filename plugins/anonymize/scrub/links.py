@@ -104,13 +104,13 @@ class Rules:
     automaton: Any  # the same, as one Aho-Corasick automaton: every literal in a URL found in one pass
     always: tuple[int, ...]  # providers with no required literal
     global_names: frozenset[str]  # lower-cased names every list removes everywhere
-    global_except: dict[str, tuple[str, ...]]  # name -> hosts (and their sub-domains) it is kept on
+    global_except: dict[str, frozenset[str]]  # name -> hosts (and their sub-domains) it is kept on
     global_unless: dict[str, re.Pattern]  # name -> kept when the URL matches
     global_exempt_hosts: frozenset[str]
     scoped: dict[str, frozenset[str]]  # host -> lower-cased names removed on it and its sub-domains
     keep: tuple[tuple[tuple[str, ...], re.Pattern, re.Pattern], ...]  # (literals, URL pattern, names) never removed
     untouched: re.Pattern
-    private: tuple[re.Pattern, ...]
+    private: re.Pattern
     private_examples: tuple[str, ...]
     strip_schemes: frozenset[str]
     legitimate: tuple[str, ...]
@@ -215,13 +215,13 @@ def rules() -> Rules:
         automaton=automaton,
         always=tuple(always),
         global_names=frozenset(names - never),
-        global_except={n: tuple(h) for n, h in kept_on.items()},
+        global_except={n: frozenset(h) for n, h in kept_on.items()},
         global_unless=unless,
         global_exempt_hosts=frozenset(exempt),
         scoped={h: frozenset(n - never) for h, n in scoped.items()},
         keep=tuple(keep),  # type: ignore[arg-type]
         untouched=_one(ours.get("untouched", {}).get("patterns", [])) or re.compile("(?!)"),
-        private=tuple(_rx(x) for x in private.get("patterns", [])),
+        private=_one(private.get("patterns", [])) or re.compile("(?!)"),
         private_examples=tuple(private.get("examples", [])),
         strip_schemes=frozenset(ours.get("strip_target", {}).get("schemes", [])),
         legitimate=tuple(ours.get("legitimate", {}).get("examples", [])),
@@ -236,10 +236,6 @@ def scheme_of(url: str) -> str:
 def host_of(url: str) -> str:
     m = _HOST.match(url)
     return m.group(1).lower().rstrip(".") if m else ""
-
-
-def _on_host(host: str, hosts) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
 
 
 def matching(url: str, r: Rules | None = None) -> list[Provider]:
@@ -298,22 +294,21 @@ def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
             url = raw.sub("", url)
     url, removed = _strip_params(url, providers, r)
     changes += [Change("tracking-param", name) for name in removed]
-    for pattern in r.private:
-        if pattern.match(url):
-            changes.append(Change("private-document", url, finding=True))
-            break
+    if r.private.match(url):
+        changes.append(Change("private-document", url, finding=True))
     return url, changes
 
 
 def _tracking(name: str, url: str, host: str, providers: list[Provider], r: Rules,
-              keep: list[re.Pattern], on_host: frozenset[str]) -> bool:
+              keep: list[re.Pattern], on_host: frozenset[str], suffixes: list[str]) -> bool:
     decoded = unquote(name)
     if any(k.fullmatch(decoded) for k in keep):
         return False
     low = decoded.lower()
     if low in r.global_names and host not in r.global_exempt_hosts:
         unless = r.global_unless.get(low)
-        if not _on_host(host, r.global_except.get(low, ())) and not (unless and unless.search(url)):
+        kept_on = r.global_except.get(low)
+        if not (kept_on and any(x in kept_on for x in suffixes)) and not (unless and unless.search(url)):
             return True
     if low in on_host:
         return True
@@ -331,7 +326,8 @@ def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, l
     keep = [names for lits, pattern, names in r.keep
             if (not lits or any(x in low for x in lits)) and pattern.match(url)]
     labels = host.split(".")
-    on_host: frozenset[str] = frozenset().union(*(r.scoped.get(".".join(labels[i:]), ()) for i in range(len(labels))))
+    suffixes = [".".join(labels[i:]) for i in range(len(labels))]  # the host and every domain above it
+    on_host: frozenset[str] = frozenset().union(*(r.scoped.get(x, ()) for x in suffixes))
     removed: list[str] = []
 
     def kept(part: str) -> str:
@@ -339,7 +335,7 @@ def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, l
         out = []
         for piece in pieces:
             name = piece.split("=", 1)[0]
-            if name and _tracking(name, url, host, providers, r, keep, on_host):
+            if name and _tracking(name, url, host, providers, r, keep, on_host, suffixes):
                 removed.append(unquote(name))
             elif piece:
                 out.append(piece)

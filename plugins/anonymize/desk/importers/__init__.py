@@ -57,6 +57,9 @@ def report_lines(result: Result) -> list[str]:
     block("never reaches the repository (counted, not quoted):", result.dropped)
     block("markup turned into plain HTML and media:", result.markup)
     block("the scrubber's removals and findings (all posts):", result.removed)
+    if result.refused:
+        lines.append("not imported, to act on (the rest came over):")
+        lines.extend(f"  {line}" for line in result.refused)
     flagged = [i for i in result.imported if i.notes]
     if flagged:
         lines.append("findings for the editor (the review lists them as URL findings until they are dealt with):")
@@ -78,10 +81,10 @@ class RichProgress:
 
     def __init__(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
         console = Console(file=sys.stderr)
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                                  TimeElapsedColumn(), console=console, transient=True) if console.is_terminal else None
         self.tasks: dict[str, int] = {}
 

@@ -33,6 +33,7 @@ class Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.dropped: Counter = Counter()
+        self.pages: set[str] | frozenset[str] = set()
 
     def scan(self, progress: Callable[[str, int, int], None]) -> int:
         size = self.path.stat().st_size
@@ -44,6 +45,9 @@ class Reader:
                                   f"not an Atom <feed>); export it from Settings > Back up content")
             if event == "end" and depth == 1 and elem.tag == f"{{{ATOM}}}entry":
                 entries += 1
+            elif event == "end" and depth == 2 and elem.tag == f"{{{BLOGGER}}}filename" and (elem.text or "").strip():
+                self.pages.add(elem.text.strip())  # Takeout names no host: a post's own path is how a link is known
+        self.pages = frozenset(self.pages)
         return entries
 
     def posts(self) -> Iterator[Post]:
@@ -97,4 +101,4 @@ class Reader:
             return None
         own = tuple(a for a in (own_address(base),) if a)
         return Post(guid=guid or f"entry-{n}", title=title, html=content, kind=kind, status=status,
-                    tags=labels, base_url=base, own=own, where=f"entry {n}")
+                    tags=labels, base_url=base, own=own, own_pages=self.pages, where=f"entry {n}")

@@ -50,6 +50,7 @@ from anonymize.desk.formats import Draft, IntakeError
 from anonymize.desk.importers.media import Media, localise, unlink_own
 from anonymize.desk.review import BRANCH_PREFIX
 from anonymize.desk.submission import new_id, render
+from anonymize.scrub.limits import size_problem
 
 RECORD_REF = "refs/unsigned/imported"
 STAGING_REF = "refs/unsigned/import-staging"
@@ -85,6 +86,7 @@ class Post:
     summary: str = ""
     base_url: str = ""  # where the old site lived, to read root-relative image addresses
     own: tuple[str, ...] = ()  # the old site's own addresses (host, or host/path prefix): links there are unlinked
+    own_pages: frozenset[str] = frozenset()  # paths of the old site's own pages, whatever host a link gives them
     where: str = ""  # its place in the export, for error messages ("item 12")
 
 
@@ -119,6 +121,7 @@ class Result:
     markup: Counter = field(default_factory=Counter)  # WordPress markup turned into plain HTML
     removed: Counter = field(default_factory=Counter)  # the scrubber's removals and findings, per kind
     info: Counter = field(default_factory=Counter)  # how some imported posts were treated
+    refused: list[str] = field(default_factory=list)  # posts not imported for a reason the editor can act on
     total: int = 0
 
 
@@ -150,6 +153,13 @@ def run(desk, reader: Reader, export: Path, media_dir: Path | None = None, draft
                 key = record.key(reader.fmt, post.guid)
                 if key in record.seen:
                     result.skipped["already imported (an earlier run)"] += 1
+                    continue
+                if callable(post.html):
+                    post.html = post.html()
+                too_large = size_problem(len(post.html.encode("utf-8")), getattr(desk, "max_essay_bytes", None))
+                if too_large:  # intake refuses such a file; here the rest of the archive still comes over
+                    result.skipped["posts over the essay size limit (named below)"] += 1
+                    result.refused.append(f"{post.where}: {too_large}")
                     continue
                 record.add(key)
                 if post.status == "future":
@@ -204,7 +214,7 @@ def submission(post: Post, fmt: str, media_dir: Path | None, tmp: Path, day: dat
     markup: Counter = Counter()
     html, images = localise(post.html() if callable(post.html) else post.html, media, folder, post.base_url, notes,
                             markup, post.own)
-    html = unlink_own(html, post.own, notes, markup)
+    html = unlink_own(html, post.own, notes, markup, post.own_pages)
     header: dict[str, str] = {}
     if post.category.strip():
         header["category"] = one_line(post.category)

@@ -161,12 +161,14 @@ def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[s
     return str(soup), placed
 
 
-def unlink_own(html: str, own: tuple[str, ...], notes: list[str], tally: Counter) -> str:
-    """Links to the old site itself (its host, or a profile path such as medium.com/@name) keep their text only.
+def unlink_own(html: str, own: tuple[str, ...], notes: list[str], tally: Counter,
+               pages: frozenset[str] = frozenset()) -> str:
+    """Links to the old site itself (its host, a profile path such as medium.com/@name, or one of its own pages'
+    paths on any host) keep their text only.
 
     The old site's address is usually the writer's name; an anonymous essay cannot point at it.
     """
-    if not own or "<a" not in html.lower():
+    if not (own or pages) or "<a" not in html.lower():
         return html
     soup = BeautifulSoup(html, "html.parser")
     count = 0
@@ -174,7 +176,8 @@ def unlink_own(html: str, own: tuple[str, ...], notes: list[str], tally: Counter
         href = a["href"].strip()
         parts = urlsplit(href if "://" in href else "https://" + href.lstrip("/"))
         where = ((parts.hostname or "").removeprefix("www.") + parts.path).lower()
-        if any(where == o or where.startswith(o.rstrip("/") + "/") for o in own):
+        if any(where == o or where.startswith(o.rstrip("/") + "/") for o in own) or (
+                "://" in href and parts.path in pages):
             count += 1
             a.unwrap()
     if count:

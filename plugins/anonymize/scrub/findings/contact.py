@@ -19,7 +19,7 @@ IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1
                   r"(?<![\w:])(?:[0-9a-f]{1,4}:)+:(?:[0-9a-f]{1,4}:?)*[0-9a-f]{0,4}(?![\w:])", re.I)
 HANDLE = re.compile(r"@(?<![\w@.]@)[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b")
 USERNAME = re.compile(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b|\b(?:user ?name|handle|screen ?name|login|user id|gamertag)"
-                      r"\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9_.-]{3,30})", re.I)
+                      r"\s*(?:is|was|:|=)\s*[\"'“]?([A-Za-z0-9_.-]{3,30})", re.I)
 PHONE_HINT = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
 FAX = re.compile(r"\bfax\b[^\d+]{0,12}$", re.I)
 REGIONS = ("US", "GB", "CA", "AU", "IE", "IN")
@@ -131,6 +131,6 @@ def phones(text: str):
 
 def _plausible(raw: str) -> bool:
     digits = sum(c.isdigit() for c in raw)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()) or re.fullmatch(r"\d+\.\d+", raw.strip()):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d+\.\d+|\d{5}-\d{3}", raw.strip()):  # a date, a decimal, a CEP
         return False
     return 7 <= digits <= 15 and (not raw.strip().isdigit() or digits in (10, 11) or raw.strip().startswith("0"))

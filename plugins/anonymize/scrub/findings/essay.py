@@ -9,7 +9,7 @@ from anonymize.scrub.findings import Finding, detect
 from anonymize.scrub.links import clean_url
 
 HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]*):\s*(.*)$")
-SHOWN_KEYS = ("title", "summary", "content_note")
+SHOWN_KEYS = ("title", "summary", "tags", "series", "content_note")  # header values a reader sees
 _LINK = re.compile(r"(\[[^\]]*\])\(([^)\s]+)\)")
 # The names the desk gives images (20 hex digits of their content hash): ours, not the contributor's words.
 _HASHED_IMAGE = re.compile(r"[0-9a-f]{20}\.(?:jpg|png|webp|gif)")
@@ -54,8 +54,16 @@ def _header_findings(text: str, acked: list[str]) -> list[Finding]:
 
 
 def unacknowledged(text: str) -> list[str]:
-    """`line N: kind 'text'` for each unacknowledged finding in an essay's source (the publish gate's lines)."""
-    return [f"line {f.line}: {f.kind} {f.text!r}" for f in findings_for(text)]
+    """`line N: kind 'text'` for each unacknowledged finding in an essay's source (the publish gate's lines).
+
+    If a detector fails, the essay cannot be checked: one problem line says so (the gate then refuses, naming the
+    essay), never a traceback and never a pass.
+    """
+    try:
+        found = findings_for(text)
+    except Exception as exc:  # noqa: BLE001 - any failure of the findings must close the gate, not crash it
+        return [f"the identifier findings failed ({exc}): the essay cannot be checked; report this as a bug"]
+    return [f"line {f.line}: {f.kind} {f.text!r}" for f in found]
 
 
 def _without_tracking(text: str) -> str:

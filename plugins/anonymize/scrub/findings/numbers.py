@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from anonymize.scrub.findings.tables import alternation, tables
 
@@ -90,7 +91,7 @@ def identifiers(text: str):
         if any(c.isdigit() for c in m.group(0)) and vin_valid(m.group(0)):
             yield "vehicle", m.start(), m.end()
     for m in IMEI.finditer(text):
-        if _luhn(m.group(0)):
+        if _luhn(m.group(0)) and not card_brand(m.group(0)):
             yield "device", m.start(), m.end()
     for kind, words in (("record-number", t["codes"]["record_words"]), ("device", t["codes"]["device_words"]),
                         ("vehicle", t["codes"]["vehicle_words"])):
@@ -126,3 +127,83 @@ def codes(text: str):
         if len(token) >= 6 and digits >= 3 and token.lower() not in public and not re.fullmatch(r"\d+(?:st|nd|rd|th|s)",
                                                                                                token):
             yield "unique-code", m.start(), m.end()
+
+
+# Card numbers: 12-19 digits in groups of spaces or dashes, a known issuer prefix for their length, and the Luhn check.
+CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])")
+# (prefix pattern, lengths): Visa, Mastercard, American Express, Discover, JCB (and its 15-digit 1800/2131),
+# Diners Club, Maestro, UnionPay.
+CARD_BRANDS = [
+    (re.compile(r"4"), (13, 16, 19)), (re.compile(r"5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)"), (16,)),
+    (re.compile(r"3[47]"), (15,)), (re.compile(r"6(?:011|5|4[4-9])"), (16, 17, 18, 19)),
+    (re.compile(r"35"), (16, 17, 18, 19)), (re.compile(r"1800|2131"), (15,)),
+    (re.compile(r"3(?:0[0-5]|[68])"), (14, 15, 16)), (re.compile(r"5[06-9]|6\d"), tuple(range(12, 20))),
+    (re.compile(r"62"), (16, 17, 18, 19)),
+]
+
+
+def card_brand(digits: str) -> bool:
+    """Whether `digits` has a card issuer's prefix and one of its lengths (the Luhn check is separate)."""
+    return any(p.match(digits) and len(digits) in lengths for p, lengths in CARD_BRANDS)
+
+
+def cards(text: str):
+    for m in CARD.finditer(text):
+        raw = m.group(0)
+        digits = raw.replace(" ", "").replace("-", "")
+        groups = re.split(r"[ -]", raw)
+        if len(groups) > 1 and any(len(g) < 3 for g in groups):
+            continue  # "4 12 2024 ..." is not one number
+        if card_brand(digits) and _luhn(digits):
+            yield "card-number", m.start(), m.end()
+
+
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}[ ]?(?:[A-Z0-9]{4}[ ]?){2,7}[A-Z0-9]{1,4}\b")
+NATIONAL_IDS = [
+    # (kind of number, pattern, validator module under stdnum or None for format alone)
+    (re.compile(r"\b[A-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-Z]\b"), None),  # UK National Insurance number
+    (re.compile(r"\b[12][ ]?\d{2}[ ]?\d{2}[ ]?(?:\d{2}|2[AB])[ ]?\d{3}[ ]?\d{3}(?:[ ]?\d{2})?\b"), "fr.nir"),
+    (re.compile(r"\b[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z]\b"), "it.codicefiscale"),
+    (re.compile(r"\b\d{8}-?[A-Z]\b"), "es.dni"),
+    (re.compile(r"\b[XYZ]-?\d{7}-?[A-Z]\b"), "es.nie"),
+    (re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b|(?<![\d-])\d{11}(?![\d-])"), "br.cpf"),
+    (re.compile(r"(?<![\d-])\d{9}(?![\d-])|\b\d{4}\.\d{2}\.\d{3}\b"), "nl.bsn"),
+    (re.compile(r"(?<![\d-])\d{11}(?![\d-])"), "de.idnr"),
+    (re.compile(r"\b\d{3}[ ]?\d{3}[ ]?\d{4}\b"), "gb.nhs"),
+]
+
+
+@cache
+def _validator(name: str):
+    import importlib
+
+    return importlib.import_module(f"stdnum.{name}").is_valid
+
+
+def national_ids(text: str):
+    """IBANs and national identity numbers, each checked by python-stdnum where it has a check digit."""
+    if IBAN.search(text):
+        iban_valid = _validator("iban")
+        for m in IBAN.finditer(text):
+            if iban_valid(m.group(0)):
+                yield "iban", m.start(), m.end()
+    for pattern, validator in NATIONAL_IDS:
+        for m in pattern.finditer(text):
+            if validator is None or _validator(validator)(m.group(0)):
+                yield "national-id", m.start(), m.end()
+
+
+PLATE_WORDS = re.compile(r"\b(?:(?:licen[cs]e|number|registration|reg\.?)[ \t]+plate|plates?|(?<!asset )tag"
+                         r"|(?:car|vehicle|van)[ \t]+registration"
+                         r"|matrícula|matricola|targa|Kennzeichen|immatriculation|kenteken|placa)"
+                         r"(?:[ \t]+(?:number|no\.?|#))?[ \t]*(?:is|was|reads|read|:|#|=)?[ \t]*"
+                         r"(?-i:((?=[A-ZÄÖÜ0-9 -]*\d)[A-ZÄÖÜ0-9]{1,4}(?:[ -]?[A-ZÄÖÜ0-9]{1,4}){1,3}))\b", re.I)
+
+
+def plates(text: str):
+    """Vehicle plates after the word for a plate, in any of the formats countries use (letters, digits, groups)."""
+    for m in PLATE_WORDS.finditer(text):
+        value = m.group(1)
+        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value) or len(value.replace(" ", "")) >= 5:
+            if value.upper() == value:
+                yield "vehicle", m.start(1), m.end(1)

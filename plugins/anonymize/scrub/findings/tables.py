@@ -1,4 +1,4 @@
-"""The findings tables, loaded once: tables.toml and the word lists beside it."""
+"""The findings tables, loaded once from tables.toml (name, word and place data: lexicon.py, gazetteer.py)."""
 
 from __future__ import annotations
 
@@ -10,23 +10,10 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
-def _words(name: str) -> list[str]:
-    out = []
-    for line in (HERE / name).read_text("utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        out += [line] if name == "cities.txt" else line.split()
-    return out
-
-
 @lru_cache(maxsize=1)
 def tables() -> dict:
     with open(HERE / "tables.toml", "rb") as fh:
         t = tomllib.load(fh)
-    t["given_names"] = frozenset(_words("names.txt"))
-    t["surnames"] = frozenset(_words("surnames.txt"))
-    t["cities"] = _words("cities.txt")
     t["public_names"] = frozenset(t["public"]["names"])
     t["public_lower"] = frozenset(n.lower() for n in t["public"]["names"])
     t["public_domains"] = tuple(t["public"]["domains"])

@@ -218,6 +218,8 @@ class Jpeg(Parser):
             raise ImageError("corrupt JPEG: no frame header")
         if end < len(data):
             removed.append(describe(view[end:]))
+            if "MPF (multi-picture index)" in removed:
+                removed.append("multi-picture file: only its first picture is published")
         turn, source = (exif_turn, "EXIF") if exif_turn is not None else (xmp_turn, "XMP tiff:Orientation")
         if turn and turn != 1:
             return _upright(b"".join(out), turn, source, removed)
