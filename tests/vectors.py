@@ -413,7 +413,7 @@ def essay(v: Vector, count: int) -> str:
         f"Series_index: {1 + v.index // 11}",
         f"Content_note: CN{v.index:03d} {text}",
         f"Pen_name: {PEN_NAMES[v.index % len(PEN_NAMES)]}",
-        f"Slug: {v.slug} {text[:40]}",
+        f"Slug: {v.slug}",  # a slug is one safe path segment or the essay is refused (issue 15): no vector here
         f"Response_to: {other if v.index % 4 == 0 else text}",
         f"Acknowledged: phone: {text}",
         "Lang: en",
