@@ -32,12 +32,14 @@ def make_repo(tmp_path: Path) -> Path:
     """
     repo = tmp_path / "site"
     repo.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py", "Makefile", ".gitignore", "requirements.lock"):
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py", "Makefile", ".gitignore", "requirements.lock",
+                 "package.json", "package-lock.json"):
         shutil.copy2(ROOT / name, repo / name)
     for folder in ("plugins", "theme"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(CONTENT, repo / "content")  # the tests' own sample site, never the editor's content/
     (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the prepare page's pinned npm packages
     (repo / "submissions").mkdir()
     (repo / "submissions" / "README.md").write_text("Pending submissions.\n", "utf-8")
     git(repo, "init", "-q", "-b", "main")
