@@ -16,8 +16,10 @@ that runs or fetches is seen. Hosts are documentation addresses (TEST-NET) and
 `.invalid` names: nothing here can reach a real site.
 
 `write_site(dest)` writes one essay per vector, the vector in the body between
-two marker paragraphs and in every header key (title, summary, tags,
-category, series, content note, pen name, slug, response-to, acknowledged).
+two marker paragraphs and in every free-text header key (title, summary,
+tags, category, series, content note, pen name, response-to, acknowledged);
+keys that become paths or numbers (slug, lang, series index, date, status)
+refuse markup, naming the file (tests/library/test_metadata.py).
 """
 
 from __future__ import annotations
@@ -413,7 +415,7 @@ def essay(v: Vector, count: int) -> str:
         f"Series_index: {1 + v.index // 11}",
         f"Content_note: CN{v.index:03d} {text}",
         f"Pen_name: {PEN_NAMES[v.index % len(PEN_NAMES)]}",
-        f"Slug: {v.slug}",  # a slug is one safe path segment or the essay is refused (issue 15): no vector here
+        f"Slug: {v.slug}",  # a slug holding markup is refused (scrub/paths.py): one safe path segment
         f"Response_to: {other if v.index % 4 == 0 else text}",
         f"Acknowledged: phone: {text}",
         "Lang: en",

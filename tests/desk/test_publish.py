@@ -58,8 +58,10 @@ def test_publish_swaps_atomically_and_failures_change_nothing(content_copy, tmp_
 
     # 3. an audit failure the scrubber cannot see: a theme setting that hotlinks a tracker on every page
     settings = tmp_path / "leaky.py"
+    # (Markup: the theme escapes every plain setting it prints; a configuration must mark HTML to get it in.)
     settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *  # noqa\n"
-                        "SITESUBTITLE = '<img src=\"https://tracker.example/p.gif\" alt=\"\">'\n", "utf-8")
+                        "from markupsafe import Markup\n"
+                        "SITESUBTITLE = Markup('<img src=\"https://tracker.example/p.gif\" alt=\"\">')\n", "utf-8")
     audited = publish(content_copy, live, "--settings", str(settings))
     assert audited.returncode != 0
     assert "index.html: <img src> loads from another host: https://tracker.example/p.gif" in audited.stderr

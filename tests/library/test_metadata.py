@@ -172,11 +172,9 @@ def test_plain_days_read_as_pelican_reads_them():
 
 
 # Issue 13: header values are text; values that become URLs, file names or numbers are checked.
-def test_a_slug_that_is_not_one_safe_path_segment_is_refused():
-    assert policy({**BASE, "slug": ["the-night-shift-2"]})[0]["slug"] == ["the-night-shift-2"]
-    for slug in ('v1 "><svg/onload=alert(1)> Écho', "<>", "../../x", "a/b"):
-        with pytest.raises(AnonymizeError, match="safe path segment|[Ss]lug"):
-            policy({**BASE, "slug": [slug]})
+def test_a_slug_holding_markup_is_refused_naming_the_file():
+    with pytest.raises(AnonymizeError, match="essays/x.md.*safe path segment"):
+        policy({**BASE, "slug": ['v1 "><svg/onload=alert(1)>']})
 
 
 @pytest.mark.parametrize("lang", ["<svg onload=alert(1)>", "en_US", "e", "english language"])

@@ -48,6 +48,10 @@ def test_the_corpus_is_large_and_reaches_every_header_key(built):
     keys = {line.split(":", 1)[0].lower() for line in essay.split("\n\n", 1)[0].splitlines()}
     assert {"title", "summary", "tags", "category", "series", "content_note", "pen_name", "slug", "response_to",
             "acknowledged", "lang", "series_index", "date"} <= keys
+    # every free-text key carries the vector (response-to names a real essay in one essay of four)
+    for line in essay.split("\n\n", 1)[0].splitlines():
+        if line.split(":", 1)[0].lower() in {"title", "summary", "tags", "category", "content_note", "acknowledged"}:
+            assert every[0].one_line in line, line
 
 
 def test_every_title_is_text_in_the_heading_the_title_and_the_feeds(built):

@@ -7,7 +7,6 @@ single value, so a dropped key never reaches Pelican, a template or a feed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -158,21 +157,13 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def _check_url_and_numbers(kept: dict[str, list[str]], source: str, report: Report) -> None:
-    """Values that become part of a URL, a file name or a number: a slug, a language, a series index.
+    """Values that become part of a URL, a file name or a number: a language, a series index.
 
-    Pelican writes an explicit slug into paths and links as it stands, and an
-    essay whose language differs from the site's is saved as `{slug}-{lang}`:
-    markup there would be markup in a file name and in every link to it.
+    An essay whose language differs from the site's is saved as `{slug}-{lang}`:
+    markup there would be markup in a file name and in every link to it (the
+    slug itself is checked above, as one safe path segment). The series plugin
+    reads the index with int(), which would stop the build naming no essay.
     """
-    if "slug" in kept:
-        raw = kept["slug"][0].strip()
-        ascii_ = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
-        slug = _SLUG_UNSAFE.sub("-", ascii_).strip("-")
-        if not slug:
-            raise AnonymizeError(source, "the Slug: header has no letter or digit: write it as words-with-hyphens")
-        if slug != raw:
-            report.replaced(source, "slug", "made URL-safe (letters, digits, hyphens)", "header slug")
-        kept["slug"] = [slug]
     if "lang" in kept:
         lang = kept["lang"][0].strip()
         if not _LANGUAGE_TAG.fullmatch(lang):
