@@ -22,3 +22,19 @@ def test_edited_template_is_compiled_again(tmp_path):
     assert second.returncode == 0, second.log
     page = (tmp_path / "two" / "index.html").read_text("utf-8")
     assert "No cookies, no trackers" in page and "No cookies, no analytics" not in page
+
+
+def test_templates_compiled_under_other_options_are_never_reused(tmp_path):
+    """Autoescape is compiled into a template: a cache made under other options (an older release) is not read."""
+    from anonymize.pelican_plugin.plugin import keep_compiled_templates
+
+    class P:
+        def __init__(self, env):
+            self.settings = {"CACHE_PATH": str(tmp_path), "JINJA_ENVIRONMENT": env}
+
+    escaped, plain = P({"autoescape": True}), P({"autoescape": False})
+    keep_compiled_templates(escaped)
+    keep_compiled_templates(plain)
+    a = escaped.settings["JINJA_ENVIRONMENT"]["bytecode_cache"].directory
+    b = plain.settings["JINJA_ENVIRONMENT"]["bytecode_cache"].directory
+    assert a != b and a.startswith(str(tmp_path / "templates"))

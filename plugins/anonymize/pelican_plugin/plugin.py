@@ -75,7 +75,14 @@ def keep_compiled_templates(pelican) -> None:
     env = settings.get("JINJA_ENVIRONMENT") or {}
     if not settings.get("ANONYMIZE_TEMPLATE_CACHE", True) or "bytecode_cache" in env or not settings.get("CACHE_PATH"):
         return
-    folder = paths.template_cache_path(settings)
+    # Jinja keys a compiled template by its source only, but options such as autoescape are compiled into it:
+    # a folder per set of options, so a template compiled under other options (an older release) is never reused.
+    import hashlib
+
+    import jinja2
+
+    options = repr(sorted((k, repr(v)) for k, v in env.items())) + jinja2.__version__
+    folder = os.path.join(paths.template_cache_path(settings), hashlib.sha256(options.encode()).hexdigest()[:16])
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
