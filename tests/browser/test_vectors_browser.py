@@ -158,7 +158,9 @@ def test_the_judge_sees_a_script_run_and_a_handler(context, tmp_path):
 
 
 # The search page builds its own form with Pagefind's UI (our script): its DOM is not essay markup.
-OWN_UI = {"search/index.html": {"unsafe", "embeds"}}
+# Our own pages' own code: the search page's Pagefind, and the prepare page's inline scripts (each pinned by its
+# hash in the page's Content-Security-Policy; tests/plugin/test_prepare_page.py checks the pins).
+OWN_UI = {"search/index.html": {"unsafe", "embeds"}, "prepare/index.html": {"scripts"}}
 
 
 def test_no_vector_runs_loads_or_loses_prose_on_any_built_page(context, built, shown_unscrubbed):
