@@ -11,7 +11,9 @@
   const config = JSON.parse($("prepare-config").textContent);
   const rules = JSON.parse($("prepare-findings-data").textContent);
   const V = window.UnsignedVendor;
-  const finder = window.UnsignedFindings.make(rules, (text, region) =>
+  // The desk's detectors need their word data inflated first (a moment): until then the page checks nothing.
+  let finder = null;
+  const finderReady = window.UnsignedFindings.load(rules, (text, region) =>
     V.findNumbers(text, { defaultCountry: region, leniency: "POSSIBLE", v2: true }));
 
   const state = { photos: [], removed: [], nextPhoto: 1 };
@@ -367,6 +369,7 @@
   // ---- findings ------------------------------------------------------------------------------------------------------
   let timer = 0;
   function check() {
+    if (!finder) return;
     const body = text.value;
     const title = $("prepare-title").value;
     const found = finder.detect(body);
@@ -466,7 +469,10 @@
     $("prepare-reply-address").disabled = none;
   });
   $("prepare-reply-address").disabled = $("prepare-reply-kind").value === "none";
-  window.UnsignedPrepare = { detect: finder.detect };  // the page's own detector, for tests and the curious
-  document.documentElement.classList.add("prepare-ready");
-  check();
+  finderReady.then((ready) => {
+    finder = ready;
+    window.UnsignedPrepare = { detect: finder.detect };  // the page's own detector, for tests and the curious
+    document.documentElement.classList.add("prepare-ready");
+    check();
+  });
 })();
