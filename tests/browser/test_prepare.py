@@ -273,14 +273,30 @@ def _desk_findings(text: str) -> Counter:
     return Counter((f.kind, f.text, f.line) for f in detect(text))
 
 
+def _detector_examples() -> list[str]:
+    """Every text of the detectors' own examples (detectors.toml: what each must find, where it must be quiet) and
+    of the postcode formats (tables.toml), once each."""
+    from anonymize.scrub.findings.registry import examples
+    from anonymize.scrub.findings.tables import tables
+
+    texts = []
+    for detector in examples().values():
+        texts += [found[0] for found in detector.get("finds", [])] + list(detector.get("quiet", []))
+    texts += [example[0] for postcode in tables()["postcodes"] for example in postcode.get("examples", [])]
+    return list(dict.fromkeys(texts))
+
+
 def test_page_and_desk_agree_on_the_labeled_examples(browser, prepare_site, capsys):
     """The page's detector and the desk's (what `invoke review --json` reports) on the desk's labeled essays and
-    clean controls, the sample essays and the bench's synthetic ones: the same (kind, text, line) findings."""
+    clean controls, the detectors' own examples, the sample essays and the bench's synthetic ones: the same
+    (kind, text, line) findings. (Known difference: phone numbers are found by libphonenumber-js on the page and
+    by phonenumbers at the desk, whose matcher also reads digit groups inside a card number or an IBAN.)"""
     findings = ROOT / "tests" / "corpus" / "findings"
     paths = sorted(findings.glob("*.md")) + sorted(findings.glob("essays/*.md")) + sorted(findings.glob("control/*.md"))
     texts = [p.read_text("utf-8") for p in paths]
     texts += [p.read_text("utf-8") for p in sorted((CONTENT / "essays").glob("*.md"))]
     texts += [corpus.essay(random.Random(i), i) for i in range(20)]  # the bench's synthetic essays, headers too
+    texts += _detector_examples()
     with serve(prepare_site) as base:
         context, page, _, _ = _open(browser, base)
         page_found = page.evaluate(
@@ -303,7 +319,7 @@ def test_page_and_desk_agree_on_the_labeled_examples(browser, prepare_site, caps
     with capsys.disabled():
         print(f"\nprepare page agreement with the desk: {both}/{union} findings ({both / union:.4f}); by kind: "
               + ", ".join(f"{k} {b}/{u}" for k, (b, u) in sorted(kinds.items())))
-    assert union >= 400 and {"name", "place", "institution", "age", "iban", "national-id"} <= set(kinds)
+    assert union >= 550 and {"name", "place", "institution", "age", "iban", "national-id"} <= set(kinds)
     assert "could not run" not in missing, missing  # every desk check runs on the page
     assert both / union >= 0.99, json.dumps(differ, indent=1)[:3000]
 
