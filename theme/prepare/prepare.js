@@ -469,6 +469,7 @@
     $("prepare-reply-address").disabled = none;
   });
   $("prepare-reply-address").disabled = $("prepare-reply-kind").value === "none";
+  $("prepare-summary").textContent = "Loading the desk's checks (names, places, numbers)…";
   finderReady.then((ready) => {
     finder = ready;
     window.UnsignedPrepare = { detect: finder.detect };  // the page's own detector, for tests and the curious
