@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 # A capitalised word: letters, with inner hyphens and apostrophes ("O'Brien", "Wieloch-Bolnbach", "John's").
 CAPITAL_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[-'’][^\W\d_]+)*(?:['’]s?(?![\w]))?")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n[ \t\n]*")
 _STARTERS = frozenset(".!?:;\"“”([*#>|•–—-")
 
 
@@ -46,6 +47,8 @@ def _before(text: str, start: int) -> tuple[str, str, bool]:
     while j > lo and not text[j - 1].isalnum():
         j -= 1
     gap = text[j:start]
+    if "\n" in gap and (brk := _BLANK_LINE.search(gap)):  # the word before is in another paragraph: none
+        return "", gap[brk.end():], False
     possessive = False
     if j - 2 >= lo and text[j - 1] in "sS" and text[j - 2] in "'’":
         possessive, j = True, j - 2
