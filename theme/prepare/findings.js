@@ -91,6 +91,7 @@
         if (m) { yield m; end = Math.max(m.index + m[0].length, pos + 1); }
       }
     }
+    const matchFirst = (name, text) => { const re = P[name]; re.lastIndex = 0; return re.exec(text); };  // pattern.search
     const span = (m, g) => (g ? [m.indices[g][0], m.indices[g][1]] : [m.index, m.index + m[0].length]);
     const mEnd = (m) => m.index + m[0].length;
     const isDigit = (c) => /^\p{Nd}$/v.test(c);
@@ -415,6 +416,10 @@
       let j = start;
       while (j > lo && !isAlnum(text[j - 1])) j--;
       const gap = text.slice(j, start);
+      if (gap.includes("\n")) {
+        const brk = P["tokens._BLANK_LINE"] ? matchFirst("tokens._BLANK_LINE", gap) : (missing.add("tokens._BLANK_LINE"), null);
+        if (brk) return ["", gap.slice(mEnd(brk)), false];  // the word before is in another paragraph: none
+      }
       let possessive = false;
       if (j - 2 >= lo && "sS".includes(text[j - 1]) && "'’".includes(text[j - 2])) { possessive = true; j -= 2; }
       let k = j;
@@ -606,11 +611,10 @@
       let end = -1;
       for (const tok of tokens(text)) {
         if (tok.start < end || !firsts.has(tok.text) || !tok.cap) continue;
-        const words = text.slice(tok.start, tok.start + 80).split(" ").slice(0, most);
+        const words = text.slice(tok.start, tok.start + 80).split("\n")[0].split(" ").slice(0, most);  // no name spans a line
         let found = null;
         for (let k = words.length; k > 0 && !found; k--) {
           const phrase = words.slice(0, k).join(" ");
-          if (phrase.includes("\n")) continue;
           const stripped = rstripChars(phrase, ".,;:!?)\"'’”");
           for (const candidate of stripped !== phrase ? [stripped, stripped + "."] : [phrase]) {
             const pop = placePop(candidate);
