@@ -156,7 +156,7 @@ def _front_coded(words) -> list[str]:
         n, limit = 0, min(len(word), len(prev), 90)
         while n < limit and word[n] == prev[n]:
             n += 1
-        if any(ord(c) > 0xFFFF for c in word[:n]):
+        if n and not word.isascii() and max(word[:n]) > "\uffff":
             n = 0  # the page counts UTF-16 units: share nothing rather than cut a character in two
         out.append(chr(32 + n) + word[n:])
         prev = word
