@@ -363,8 +363,35 @@
       }
       if (rest !== 1) return false;
       const bban = dv.iban_bban[n.slice(0, 2)];
-      return bban !== undefined && new RegExp(bban).test(n.slice(4));
+      if (bban === undefined || !new RegExp(bban).test(n.slice(4))) return false;
+      const check = IBAN_COUNTRY[n.slice(0, 2)];  // python-stdnum's country modules for IBANs
+      return !check || check(n);
     }
+    const bigMod = (digits, m) => { let r = 0; for (const d of digits) r = (r * 10 + Number(d)) % m; return r; };
+    const IBAN_COUNTRY = {
+      BE(n) {  // be.iban: the account's own check digits, and a bank the registry knows
+        const check = bigMod(n.slice(4, -2), 97);
+        return n.slice(-2) === String(check || 97).padStart(2, "0") && (dv.iban_be_banks || []).includes(n.slice(4, 7));
+      },
+      ES(n) {  // es.ccc
+        const ccc = n.slice(4);
+        if (ccc.length !== 20 || !digitsOnly(ccc)) return false;
+        const digit = (s) => { let c = 0; [...s].forEach((d, i) => { c += Number(d) * 2 ** i; }); c %= 11; return String(c < 2 ? c : 11 - c); };
+        return ccc.slice(8, 10) === digit("00" + ccc.slice(0, 8)) + digit(ccc.slice(10));
+      },
+      ME: (n) => bigMod(n.slice(4), 97) === 1,  // me.iban
+      NO(n) {  // no.kontonr
+        let k = n.slice(4);
+        if (k.startsWith("0000")) k = k.slice(4);
+        if (!digitsOnly(k)) return false;
+        if (k.length === 7) return luhn(k);
+        if (k.length !== 11) return false;
+        const weights = [6, 7, 8, 9, 4, 5, 6, 7, 8, 9];
+        let total = 0;
+        weights.forEach((w, i) => { total += w * Number(k[i]); });
+        return String(total % 11) === k.slice(-1);
+      },
+    };
     function* nationalIds(text) {
       if (has("numbers.IBAN", text)) for (const m of all("numbers.IBAN", text)) if (ibanValid(m[0])) yield ["iban", ...span(m)];
       for (let i = 0; i < dv.national_validators.length; i++) {
@@ -834,5 +861,17 @@
     return make(D, phoneFinder, lexicon);
   }
 
-  root.UnsignedFindings = { make, unpack, load };
+  /* libphonenumber-js's metadata as the desk's phonenumbers reads lengths: with POSSIBLE leniency phonenumbers also
+   * takes a number of a length dialled only locally ("9083 1815" in GB), which libphonenumber-js's one list of
+   * lengths leaves out; the desk's local-only lengths per region (exported from phonenumbers) are added to it. */
+  function phoneMetadata(metadata, D) {
+    const copy = JSON.parse(JSON.stringify(metadata));
+    for (const [region, lengths] of Object.entries(D.derived.phone_local_lengths || {})) {
+      const country = copy.countries[region];
+      if (country && Array.isArray(country[3])) country[3] = [...new Set([...country[3], ...lengths])].sort((a, b) => a - b);
+    }
+    return copy;
+  }
+
+  root.UnsignedFindings = { make, unpack, load, phoneMetadata };
 })(typeof window !== "undefined" ? window : globalThis);

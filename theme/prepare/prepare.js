@@ -13,8 +13,9 @@
   const V = window.UnsignedVendor;
   // The desk's detectors need their word data inflated first (a moment): until then the page checks nothing.
   let finder = null;
+  const phoneMetadata = window.UnsignedFindings.phoneMetadata(V.metadata, rules);
   const finderReady = window.UnsignedFindings.load(rules, (text, region) =>
-    V.findNumbers(text, { defaultCountry: region, leniency: "POSSIBLE", v2: true }));
+    V.findNumbers(text, { defaultCountry: region, leniency: "POSSIBLE", v2: true }, phoneMetadata));
 
   const state = { photos: [], removed: [], nextPhoto: 1 };
   const text = $("prepare-text");

@@ -231,6 +231,33 @@ def _iban_structures() -> dict[str, str]:
         return {}
 
 
+def _belgian_banks() -> list[str]:
+    """The three-digit bank codes python-stdnum's Belgian bank registry knows (be.iban refuses any other)."""
+    try:
+        from stdnum import numdb
+
+        banks = numdb.get("be/banks")
+        return [code for code in (f"{i:03d}" for i in range(1000)) if banks.info(code)[0][1]]
+    except (ImportError, AttributeError, KeyError, TypeError, IndexError, OSError):
+        return []
+
+
+def _phone_local_lengths() -> dict[str, list[int]]:
+    """Per region the desk reads phone numbers in, the lengths phonenumbers' metadata says are dialled only locally
+    (with POSSIBLE leniency it takes them as numbers; the page adds them to libphonenumber-js's lengths)."""
+    try:
+        from phonenumbers import PhoneMetadata
+
+        out = {}
+        for region in contact.REGIONS:
+            metadata = PhoneMetadata.metadata_for_region(region)
+            if metadata is not None:
+                out[region] = sorted(metadata.general_desc.possible_length_local_only)
+        return out
+    except (ImportError, AttributeError, TypeError):
+        return {}
+
+
 def export(lexicon_blob=None) -> dict:
     """Everything the page's detectors read, as JSON-ready data; what could not be exported is listed.
 
@@ -274,6 +301,8 @@ def export(lexicon_blob=None) -> dict:
             "place_patterns": _get(lambda: list(places._patterns()), []),
             "postcode_count": _get(lambda: len(places._postcodes()), 0),
             "iban_bban": _iban_structures(),
+            "iban_be_banks": _belgian_banks(),
+            "phone_local_lengths": _phone_local_lengths(),
         },
         "lexicon": blob,
         "text": text,
