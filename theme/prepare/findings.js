@@ -110,6 +110,8 @@
     /* str.split(None, 1) */
     const splitOnce = (s) => { const t = s.replace(/^\s+/v, ""); if (!t) return []; const m = /\s+/v.exec(t); return m ? [t.slice(0, m.index), t.slice(m.index + m[0].length)] : [t]; };
     const endsWithAny = (s, xs) => xs.some((x) => s.endsWith(x));
+    /* A module-level word list of the detectors (findings_export._module_word_sets). */
+    const wordSet = (name) => { if (!D.sets || !D.sets[name]) { missing.add(name); return []; } return D.sets[name]; };
     const mapOfLists = (pairs) => { const out = new Map(); for (const [k, v] of pairs) { if (!out.has(k)) out.set(k, []); out.get(k).push(v); } return out; };
 
     // contact ----------------------------------------------------------------------------------------------
@@ -437,7 +439,7 @@
     const rawPop = (s) => (lexicon.rawPlaces.has(s) ? lexicon.rawPlaces.get(s) : (lexicon.places.get(s) ?? 0));  // gazetteer.places()
 
     // tokens.py ------------------------------------------------------------------------------------------------
-    const STARTERS = ".!?:;\"“”([*#>|•–—-";
+    const STARTERS = wordSet("tokens._STARTERS").join("");
     function wordBefore(text, start) {
       const lo = Math.max(0, start - 48);
       let j = start;
@@ -660,8 +662,8 @@
         if ((!ambiguous || locative.has(tok.before)) && !eponyms.has(follower)) yield ["place", tok.start, stopAt];
       }
     }
-    const NEAR = new Set(["in", "to", "from", "near", "outside"]);
-    const LOWER_STREETS = ["rue ", "impasse ", "allée ", "chemin ", "quai "];
+    const NEAR = new Set(wordSet("places._NEAR"));
+    const LOWER_STREETS = ["rue ", "impasse ", "allée ", "chemin ", "quai "];  // by_context's own (a local, not exported)
     function* byContext(text) {
       const toks = tokens(text);
       const present = new Set(toks.map((t) => t.text));

@@ -31,6 +31,18 @@ def _module_patterns(module: ModuleType, prefix: str) -> dict[str, re.Pattern]:
     return {f"{prefix}.{name}": value for name, value in vars(module).items() if isinstance(value, re.Pattern)}
 
 
+def _module_word_sets() -> dict[str, list[str]]:
+    """Every module-level set or tuple of strings of the detector modules (`places._NEAR`, `tokens._STARTERS`...),
+    named `module.NAME`, so the page reads the desk's word lists rather than a copy."""
+    out = {}
+    for info in pkgutil.iter_modules(findings.__path__):
+        module = importlib.import_module(f"{findings.__name__}.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, (frozenset, set, tuple)) and value and all(isinstance(v, str) for v in value):
+                out[f"{info.name}.{name}"] = sorted(value) if isinstance(value, (frozenset, set)) else list(value)
+    return out
+
+
 def _all_module_patterns() -> dict[str, re.Pattern]:
     """Every module-level pattern of every detector module, named `module.NAME`."""
     out = _module_patterns(findings, "findings")
@@ -304,6 +316,7 @@ def export(lexicon_blob=None) -> dict:
             "iban_be_banks": _belgian_banks(),
             "phone_local_lengths": _phone_local_lengths(),
         },
+        "sets": _module_word_sets(),
         "lexicon": blob,
         "text": text,
         "scripts": _script_ranges(tuple(dict.fromkeys(text["zwnj_scripts"] + text["lookalike"]))),
