@@ -28,16 +28,8 @@ class Token(NamedTuple):
     gap: str  # the characters between the word before and this one
     before: str  # the word before, lower case ("" at the start)
     before_possessive: bool  # the word before ends in 's ("her mother's ...")
-
-    @property
-    def cap(self) -> bool:
-        """Capitalised (not all capitals unless a single letter)."""
-        t = self.text
-        return len(t) == 1 or not t.isupper()
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    cap: bool  # capitalised (not all capitals unless a single letter)
+    lower: str  # the word in lower case
 
 
 def _before(text: str, start: int) -> tuple[str, str, bool]:
@@ -82,7 +74,8 @@ def tokens(text: str) -> tuple[Token, ...]:
         else:
             sentence_start = stripped[-1] in _STARTERS or stripped[0] in ".!?"
         out.append(Token(m.start(), end, word, possessive, not possessive and text[end:end + 1] == ".",
-                         sentence_start, gap, before.lower(), before_possessive))
+                         sentence_start, gap, before.lower(), before_possessive,
+                         len(word) == 1 or not word.isupper(), word.lower()))
     return tuple(out)
 
 
