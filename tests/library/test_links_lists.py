@@ -267,8 +267,7 @@ def test_clearurls_provider_rules_are_covered(clearurls):
 
 
 def test_global_parameter_names_of_adguard_firefox_brave_are_covered(lists):
-    for name in ("adguard global names", "firefox global names", "brave global names", "firefox-qs global names",
-                 "ublock-privacy global names", "ubo-urltp global names"):
+    for name in ("adguard global names", "firefox global names", "brave global names", "firefox-qs global names"):
         hit, n, miss = lists[name]
         assert n >= 30 and hit / n >= 0.90, (name, miss)
 

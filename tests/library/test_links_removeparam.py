@@ -111,7 +111,8 @@ def list_coverage() -> dict[str, dict]:
         left = table.get("left", {}).get(source, {})
         result[source] = {"hit": hit, "n": n, "misses": misses, "rules": left.get("rules", 0),
                           "taken": left.get("taken", 0), "not_for_links": len(left.get("not_for_links", [])),
-                          "not_expressible": left.get("not_expressible", []), "exceptions": left.get("exceptions", 0)}
+                          "not_expressible": left.get("not_expressible", []), "exceptions": left.get("exceptions", 0),
+                          "shared": left.get("shared_items", 0)}
     return result
 
 
@@ -140,7 +141,8 @@ def test_print_removeparam_coverage(coverage, capsys):
             rate = c["hit"] / c["n"] if c["n"] else 1.0
             print(f"  {source:<16} {c['rules']:>5} removeparam rules: {c['taken']:>5} taken, "
                   f"{c['not_for_links']:>3} not for links, {len(c['not_expressible']):>3} not expressible; "
-                  f"{c['exceptions']:>3} exceptions kept; table items covered {c['hit']:>5} / {c['n']:<5} {rate:6.1%}")
+                  f"{c['exceptions']:>3} exceptions kept; its own table items covered {c['hit']:>5} / {c['n']:<5} "
+                  f"{rate:6.1%} (+{c['shared']} items an earlier list has, covered there)")
         for source, c in coverage.items():
             for line in c["not_expressible"]:
                 print(f"    not expressible ({source}): {line}")
@@ -158,7 +160,7 @@ def test_removeparam_lists_are_covered(coverage):
 def test_every_exception_of_the_lists_is_kept():
     """Over-cleaning cases from the lists themselves: what an exception keeps, cleaning keeps."""
     cases = exception_cases()
-    assert len(cases) >= 100
+    assert len(cases) >= 75  # 80 distinct exceptions (uBO and AdGuard share most)
     over = [(rule, url, clean_url(url)[0]) for rule, url, name in cases if name not in cleaned_names(clean_url(url)[0])]
     assert over == []
 

@@ -58,7 +58,8 @@ class Provider:
             self.pattern_text = rule_pattern(spec)
         else:
             self.pattern_text = spec.get("pattern") or host_pattern(spec["hosts"], spec.get("path", ""))
-        self.literals = required_literals(self.pattern_text)  # the URL contains one, or the pattern cannot match
+        # the URL contains one, or the rule cannot apply (a list's rule carries them, found when it was converted)
+        self.literals = tuple(spec["find"]) if "find" in spec else required_literals(self.pattern_text)
         self.redirect_params: tuple[str, ...] = tuple(spec.get("redirect_params", []))
         self.redirect_encoding: str = spec.get("redirect_encoding", "")
         self.redirect_scheme: str = spec.get("redirect_scheme", "")
@@ -122,6 +123,25 @@ class Provider:
         return f"Provider({self.name!r})"
 
 
+class Keep:
+    """Names never removed from URLs a pattern matches (ours, and the lists' `@@` exceptions); compiled on
+    first use, as providers are: ~170 of them, and a build's links meet few."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.text = rule_pattern(spec) if "rule" in spec else (
+            spec.get("pattern") or host_pattern(spec["hosts"], spec.get("path", "")))
+        self.literals = tuple(spec["find"]) if "find" in spec else required_literals(self.text)
+        self.params_text: list[str] = spec["params"]
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return _rx(self.text)
+
+    @cached_property
+    def names(self) -> re.Pattern:
+        return _one(self.params_text)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Rules:
     providers: tuple[Provider, ...]
@@ -134,7 +154,9 @@ class Rules:
     global_exempt_hosts: frozenset[str]
     scoped: dict[str, frozenset[str]]  # host -> lower-cased names removed on it and its sub-domains
     any_tld: bool  # some host above is `name.*` (any top-level domain, as uBO writes it)
-    keep: tuple[tuple[tuple[str, ...], re.Pattern, re.Pattern], ...]  # (literals, URL pattern, names) never removed
+    keep: tuple[Keep, ...]
+    keep_automaton: Any  # literal -> indexes of the keeps that need it
+    keep_always: tuple[int, ...]  # keeps with no required literal
     untouched: re.Pattern
     private: re.Pattern
     private_examples: tuple[str, ...]
@@ -252,10 +274,15 @@ def rules() -> Rules:
     for hosts in lists.get("scoped", {}).values():
         for host, params in hosts.items():
             scoped.setdefault(host.lower(), set()).update(n.lower() for n in params)
-    keep = []
-    for k in ours.get("keep", []) + lists.get("list_keep", []):
-        pattern = rule_pattern(k) if "rule" in k else k.get("pattern") or host_pattern(k["hosts"], k.get("path", ""))
-        keep.append((required_literals(pattern), _rx(pattern), _one(k["params"])))
+    keep = [Keep(k) for k in ours.get("keep", []) + lists.get("list_keep", [])]
+    keep_index: dict[str, list[int]] = {}
+    for i, k in enumerate(keep):
+        for lit in k.literals:
+            keep_index.setdefault(lit, []).append(i)
+    keep_automaton = ahocorasick.Automaton()
+    for lit, ids in keep_index.items():
+        keep_automaton.add_word(lit, tuple(ids))
+    keep_automaton.make_automaton()
     private = ours.get("private", {})
     return Rules(
         providers=tuple(providers),
@@ -268,7 +295,9 @@ def rules() -> Rules:
         global_exempt_hosts=frozenset(exempt),
         scoped={h: frozenset(n - never) for h, n in scoped.items()},
         any_tld=any(h.endswith(".*") for h in scoped) or any(h.endswith(".*") for v in kept_on.values() for h in v),
-        keep=tuple(keep),  # type: ignore[arg-type]
+        keep=tuple(keep),
+        keep_automaton=keep_automaton,
+        keep_always=tuple(i for i, k in enumerate(keep) if not k.literals),
         untouched=_one(ours.get("untouched", {}).get("patterns", [])) or re.compile("(?!)"),
         private=_one(private.get("patterns", [])) or re.compile("(?!)"),
         private_examples=tuple(private.get("examples", [])),
@@ -371,8 +400,10 @@ def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, l
         return url, []
     host = host_of(url)
     low = url.lower()
-    keep = [names for lits, pattern, names in r.keep
-            if (not lits or any(x in low for x in lits)) and pattern.match(url)]
+    near = set(r.keep_always)
+    for _end, ids in r.keep_automaton.iter(low):
+        near.update(ids)
+    keep = [r.keep[i].names for i in sorted(near) if r.keep[i].pattern.match(url)]
     labels = host.split(".")
     suffixes = [".".join(labels[i:]) for i in range(len(labels))]  # the host and every domain above it
     if r.any_tld:  # `amazon.*` for www.amazon.co.uk: every run of labels before the last, then `.*`

@@ -310,23 +310,78 @@ def adguard_text(rules: list[dict[str, Any]]) -> list[str]:
     return _checked("adguard-text", raw.encode("utf-8"), "ruleset_17.json rawFilterList").decode().splitlines()
 
 
-def convert_abp(lines: list[str], source: str, skip_names: set[str] | None = None,
-                skip_scoped: Scoped | None = None) -> dict[str, Any]:
-    """One list's removeparam rules as our tables; what is left, and why, is recorded too."""
+class Seen:
+    """What earlier lists already put in the table: a later list's identical item is not written twice
+    (uBO's URL Tracking Protection is a fork of AdGuard's filter), only counted as shared."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, set[str]] = {}
+        self.scoped: dict[str, set[str]] = {}
+        self.entries: set[str] = set()
+
+    def add_global(self, g: dict[str, Any]) -> None:
+        for n in g.get("names", []):
+            self.names.setdefault(n, set()).update(g.get("except_hosts", {}).get(n, []))
+
+    def add_scoped(self, scoped: Scoped) -> None:
+        for h, names in scoped.items():
+            self.scoped.setdefault(h, set()).update(names)
+
+    def new_entry(self, kind: str, entry: dict[str, Any]) -> bool:
+        key = kind + json.dumps({k: v for k, v in entry.items() if k not in ("rule", "source", "find")},
+                                sort_keys=True)
+        if key in self.entries:
+            return False
+        self.entries.add(key)
+        return True
+
+
+def _find(entry: dict[str, Any]) -> list[str]:
+    """Strings one of which a URL the rule applies to contains (links.py finds them in one pass)."""
+    from anonymize.scrub.links import required_literals
+
+    found = required_literals(entry["pattern"]) if entry.get("pattern") else ()
+    if not found and entry.get("hosts"):
+        found = tuple(h.removesuffix(".*").lower() for h in entry["hosts"])
+    if not found and entry.get("pairs") and not entry.get("keep_only_pairs"):
+        found = required_literals(entry["pairs"])
+    return list(found)
+
+
+def convert_abp(lines: list[str], source: str, seen: Seen) -> dict[str, Any]:
+    """One list's removeparam rules as our tables, less what earlier lists already wrote (`seen`);
+    what is left, and why, is recorded too."""
     c = urls_abp.convert_lines(lines)
-    names = {n: h for n, h in c.names.items() if n not in (skip_names or set())}
-    have = skip_scoped or {}
-    scoped = {h: sorted(n - set(have.get(h, []))) for h, n in c.scoped.items()}
-    return {
+    shared = 0
+    names: dict[str, set[str]] = {}
+    for n, hosts in c.names.items():
+        if n in seen.names and hosts <= seen.names[n]:  # the union of the lists' exceptions is the same
+            shared += 1
+        else:
+            names[n] = hosts
+    scoped: dict[str, list[str]] = {}
+    for h, ns in c.scoped.items():
+        fresh = ns - seen.scoped.get(h, set())
+        shared += len(ns) - len(fresh)
+        if fresh:
+            scoped[h] = sorted(fresh)
+    rules = [r for r in c.rules if seen.new_entry("rule", r)]
+    keep = [k for k in c.keep if seen.new_entry("keep", k)]
+    shared += len(c.rules) - len(rules)
+    out = {
         "global": {"names": sorted(names), "except_hosts": {n: sorted(h) for n, h in sorted(names.items()) if h}},
-        "scoped": {h: n for h, n in sorted(scoped.items()) if n},
-        "rules": [{"source": source, **r} for r in c.rules],
-        "keep": [{"source": source, **k} for k in c.keep],
+        "scoped": dict(sorted(scoped.items())),
+        "rules": [{"source": source, **r, "find": _find(r)} for r in rules],
+        "keep": [{"source": source, **k, "find": _find(k)} for k in keep],
         "left": {"rules": len(c.taken) + len(c.not_for_links) + len(c.not_expressible),
                  "taken": len(c.taken), "exceptions": len(c.exceptions),
+                 "shared_items": shared, "shared_exceptions": len(c.keep) - len(keep),
                  "not_for_links": [r.line for r in c.not_for_links],
                  "not_expressible": [f"{r.line}  <- {why}" for r, why in c.not_expressible]},
     }
+    seen.add_global(out["global"])
+    seen.add_scoped(out["scoped"])
+    return out
 
 
 # -- writing TOML (values as JSON strings, which are valid TOML basic strings) --------------------------
@@ -345,6 +400,11 @@ def _value(v: Any) -> str:
             return "[" + ", ".join(_value(x) for x in v) + "]"
         return "[\n" + "".join(f"  {_value(x)},\n" for x in v) + "]"
     raise TypeError(type(v))
+
+
+def _inline(entry: dict[str, Any]) -> str:
+    """One rule as a TOML inline table on one line (the table has ~1,000 of them: parsing stays short)."""
+    return "{" + ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in entry.items()) + "}"
 
 
 def _table(header: str, values: dict[str, Any]) -> str:
@@ -366,6 +426,9 @@ def _table(header: str, values: dict[str, Any]) -> str:
 def render(sources: dict[str, dict[str, str]], glob: dict[str, dict[str, Any]], scoped: dict[str, Scoped],
            providers: list[dict[str, Any]], abp: dict[str, dict[str, Any]] | None = None) -> str:
     parts = [HEADER]
+    for key, field in (("param_rules", "rules"), ("list_keep", "keep")):  # top-level keys: before any table
+        entries = [e for a in (abp or {}).values() for e in a[field]]
+        parts.append(f"{key} = [\n" + "".join(f"  {_inline(e)},\n" for e in entries) + "]\n")
     for name, src in sources.items():
         parts.append(_table(f"[sources.{name}]", src))
     for name, g in glob.items():
@@ -376,10 +439,6 @@ def render(sources: dict[str, dict[str, str]], glob: dict[str, dict[str, Any]], 
         parts.append(_table(f"[left.{name}]", a["left"]))
     for p in providers:
         parts.append(_table("[[providers]]", {"source": "clearurls", **p}))
-    for a in (abp or {}).values():
-        parts += [_table("[[param_rules]]", r) for r in a["rules"]]
-    for a in (abp or {}).values():
-        parts += [_table("[[list_keep]]", k) for k in a["keep"]]
     return "\n".join(parts)
 
 
@@ -430,11 +489,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             glob["firefox-qs"] = _carried(old, "firefox-qs", "firefox-qs")["global"]
         abp: dict[str, dict[str, Any]] = {}
+        seen = Seen()
+        seen.add_global(glob["adguard"])
+        seen.add_scoped(scoped["adguard"])
+        abp["adguard-text"] = convert_abp(adguard_text(adguard_rules), "adguard-text", seen)
         for name in UBLOCK_LISTS:
-            abp[name] = (convert_abp(read_ublock(args.ublock, name), name) if args.ublock is not None
+            abp[name] = (convert_abp(read_ublock(args.ublock, name), name, seen) if args.ublock is not None
                          else _carried(old, name, "ublock"))
-        abp["adguard-text"] = convert_abp(adguard_text(adguard_rules), "adguard-text",
-                                          skip_names=set(glob["adguard"]["names"]), skip_scoped=scoped["adguard"])
         for name, a in abp.items():
             glob[name], scoped[name] = a["global"], a["scoped"]
         providers = convert_clearurls(read_clearurls(args.clearurls))
