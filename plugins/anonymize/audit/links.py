@@ -109,8 +109,17 @@ class _Table:
     unless: dict[str, re.Pattern]
     exempt: set[str]
     scoped: dict[str, set[str]]
-    keep: list[tuple[tuple[str, ...], re.Pattern, re.Pattern]]  # (literals, URL pattern, names kept)
+    keep: list[tuple[str, list[str]]]  # (URL pattern, names kept): compiled on first use, in `compiled`
+    keep_finder: ahocorasick.Automaton  # literal -> the keeps requiring it
+    keep_always: set[int]
+    compiled: dict[int, tuple[re.Pattern, re.Pattern]]
     untouched: re.Pattern
+
+    def kept(self, i: int) -> tuple[re.Pattern, re.Pattern]:
+        if i not in self.compiled:
+            text, params = self.keep[i]
+            self.compiled[i] = (re.compile(text, re.I), re.compile("|".join(f"(?:{x})" for x in params), re.I))
+        return self.compiled[i]
 
 
 @lru_cache(maxsize=1)
@@ -124,8 +133,10 @@ def _table() -> _Table:
                                        text, _literals(text)))
     for p in lists.get("param_rules", []):  # a list's removeparam rule for a URL pattern or some sites
         text = _list_rule_text(p)
+        lits = _literals(text) or tuple(h.removesuffix(".*").lower() for h in p.get("hosts", [])) or (
+            _literals(p["pairs"]) if p.get("pairs") else ())
         providers.append(_Provider({**p, "params": [re.escape(n) for n in p.get("names", [])]},
-                                   f"{p['rule']} ({p['source']})", text, _literals(text)))
+                                   f"{p['rule']} ({p['source']})", text, lits))
     finder = ahocorasick.Automaton()
     needing: dict[str, list[int]] = {}
     for i, p in enumerate(providers):
@@ -151,12 +162,23 @@ def _table() -> _Table:
         for h, params in hosts.items():
             scoped.setdefault(h.lower(), set()).update(n.lower() for n in params if n.lower() not in never)
     keep = []
-    for k in ours.get("keep", []) + lists.get("list_keep", []):
+    keep_finder = ahocorasick.Automaton()
+    keep_needing: dict[str, list[int]] = {}
+    keep_always = set()
+    for i, k in enumerate(ours.get("keep", []) + lists.get("list_keep", [])):
         text = _list_rule_text(k) if "rule" in k else k.get("pattern") or _host_regex(k["hosts"], k.get("path", ""))
-        kept_names = re.compile("|".join(f"(?:{x})" for x in k["params"]), re.I)
-        keep.append((_literals(text), re.compile(text, re.I), kept_names))
+        keep.append((text, k["params"]))
+        lits = _literals(text) or tuple(h.removesuffix(".*").lower() for h in k.get("hosts", []))
+        for lit in lits:
+            keep_needing.setdefault(lit, []).append(i)
+        if not lits:
+            keep_always.add(i)
+    for lit, ids in keep_needing.items():
+        keep_finder.add_word(lit, ids)
+    keep_finder.make_automaton()
     untouched = re.compile("|".join(f"(?:{x})" for x in ours.get("untouched", {}).get("patterns", [])) or "(?!)", re.I)
-    return _Table(providers, always, finder, names - never, except_hosts, unless, exempt, scoped, keep, untouched)
+    return _Table(providers, always, finder, names - never, except_hosts, unless, exempt, scoped, keep, keep_finder,
+                  keep_always, {}, untouched)
 
 
 def unquote_plus_name(piece: str) -> str:
@@ -187,7 +209,10 @@ def check_link(url: str) -> list[str]:
     names = [n for n, _ in pairs]
     raw_pieces = [x for x in (parts.query.split("&") + (parts.fragment.split("&") if "=" in parts.fragment else []))
                   if x]
-    kept = [names_rx for lits, rx, names_rx in t.keep if (not lits or any(x in low for x in lits)) and rx.match(url)]
+    near = set(t.keep_always)
+    for _end, ids in t.keep_finder.iter(low):
+        near.update(ids)
+    kept = [names_rx for rx, names_rx in (t.kept(i) for i in sorted(near)) if rx.match(url)]
     problems: list[str] = []
     bad: set[str] = set()
     candidates = set(t.always)
