@@ -348,6 +348,22 @@ def _find(entry: dict[str, Any]) -> list[str]:
     return list(found)
 
 
+def _site_limits(c: urls_abp.Converted, source: str) -> list[dict[str, Any]]:
+    """A rule's `domain=~site` (the sites its list does not remove the parameter on, because removing it
+    broke them) as an exception: no other list's rule removes it there either."""
+    out: list[dict[str, Any]] = []
+    for name, hosts in sorted(c.names.items()):
+        if hosts:
+            out.append({"rule": f"{source}: {name} is not removed on these sites", "hosts": sorted(hosts),
+                        "params": [re.escape(name)]})
+    for r in c.rules:
+        if r.get("except_hosts"):
+            where = {k: r[k] for k in ("pattern",) if k in r}
+            names = [re.escape(n) for n in r.get("names", [])] or [".*"]
+            out.append({"rule": r["rule"], **where, "hosts": r["except_hosts"], "params": names})
+    return out
+
+
 def convert_abp(lines: list[str], source: str, seen: Seen) -> dict[str, Any]:
     """One list's removeparam rules as our tables, less what earlier lists already wrote (`seen`);
     what is left, and why, is recorded too."""
@@ -366,7 +382,8 @@ def convert_abp(lines: list[str], source: str, seen: Seen) -> dict[str, Any]:
         if fresh:
             scoped[h] = sorted(fresh)
     rules = [r for r in c.rules if seen.new_entry("rule", r)]
-    keep = [k for k in c.keep if seen.new_entry("keep", k)]
+    limits = _site_limits(c, source)
+    keep = [k for k in c.keep + limits if seen.new_entry("keep", k)]
     shared += len(c.rules) - len(rules)
     out = {
         "global": {"names": sorted(names), "except_hosts": {n: sorted(h) for n, h in sorted(names.items()) if h}},
@@ -375,7 +392,8 @@ def convert_abp(lines: list[str], source: str, seen: Seen) -> dict[str, Any]:
         "keep": [{"source": source, **k, "find": _find(k)} for k in keep],
         "left": {"rules": len(c.taken) + len(c.not_for_links) + len(c.not_expressible),
                  "taken": len(c.taken), "exceptions": len(c.exceptions),
-                 "shared_items": shared, "shared_exceptions": len(c.keep) - len(keep),
+                 "site_limits": len(limits), "shared_items": shared,
+                 "shared_exceptions": len(c.keep) + len(limits) - len(keep),
                  "not_for_links": [r.line for r in c.not_for_links],
                  "not_expressible": [f"{r.line}  <- {why}" for r, why in c.not_expressible]},
     }
