@@ -1,14 +1,16 @@
 """Clean one URL: unwrap redirect wrappers, drop tracking and share-attribution parameters.
 
 The rules are data: `rules/urls_lists.toml`, generated from the public tracking lists (ClearURLs'
-providers, AdGuard's URL tracking filter, Firefox's and Brave's query-stripping lists) by
-`rules/urls_convert.py`, and `rules/urls.toml`, our own providers (mail security gateways, short links,
+providers, AdGuard's URL tracking filter, Firefox's and Brave's query-stripping lists, uBlock Origin's
+`$removeparam` rules: global names, names per site, `param_rules` for a URL pattern and `list_keep`
+exceptions) by `rules/urls_convert.py`, and `rules/urls.toml`, our own providers (mail security gateways, short links,
 sites the lists miss), the parameters we keep on purpose and the URLs we leave whole. This module only
 knows how to apply them. Every change is returned so the caller can report it, and `None` means the
 link must lose its target.
 
-Speed: a URL is tested only against the providers one of whose required literals (a host word such as
-"amazon", found once from each pattern's parse tree) occurs in it, all found in one Aho-Corasick pass;
+Speed: a URL is tested only against the providers (and exceptions) one of whose required literals (a host
+word such as "amazon", found once from each pattern's parse tree, or by the converter for a list's rule)
+occurs in it, all found in one Aho-Corasick pass;
 the lists' global names are one set; a provider's regexes are compiled when it first meets a URL.
 """
 
