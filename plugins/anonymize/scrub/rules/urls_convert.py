@@ -466,6 +466,8 @@ def _carried(old: dict[str, Any], name: str, option: str) -> dict[str, Any]:
         raise ConvertError(f"no {name} section yet: pass --{option} (a local copy)")
     if old["sources"][name]["sha256"] != SOURCES[name]["sha256"]:
         raise ConvertError(f"{name} was made from another version: pass --{option}")
+    if name in UBLOCK_LISTS and old["sources"]["adguard-text"]["sha256"] != SOURCES["adguard-text"]["sha256"]:
+        raise ConvertError(f"{name} left out what AdGuard's older filter had: pass --{option} to write it anew")
     return {"global": old["global"][name], "scoped": old.get("scoped", {}).get(name, {}),
             "left": old.get("left", {}).get(name, {}),
             "rules": [r for r in old.get("param_rules", []) if r["source"] == name],
