@@ -12,7 +12,7 @@ import time
 
 
 def measure(essays: int = 1000, seed: int = 1) -> tuple[float, float, int]:
-    from anonymize.desk.publish_gate import unacknowledged
+    from anonymize.scrub.findings.essay import unacknowledged
 
     from bench.corpus import essay
 
