@@ -187,6 +187,28 @@ def test_invoke_scrub_cleans_copies_and_never_touches_originals(tmp_path):
     assert refused.returncode == 1 and "SVG is refused" in refused.stderr
 
 
+def test_invoke_scrub_of_upright_jpegs_imports_only_what_it_uses(tmp_path):
+    """Every `invoke scrub` is a new Python process, so what it imports is most of what it costs: cleaning upright
+    JPEGs in a pipe loads the JPEG parser and not rich (drawn on a terminal only), the other formats' parsers,
+    Pillow, numpy, OpenSSL's hashes, Pelican, the findings or the audit."""
+    photos = [tmp_path / f"IMG_{i}.jpg" for i in range(2)]
+    for i, path in enumerate(photos):
+        path.write_bytes(gen.jpeg_with_metadata(gen.corridor(64 + 16 * i, 48)))
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")}
+    run = subprocess.run([sys.executable, "-X", "importtime", str(Path(sys.executable).parent / "invoke"), "scrub",
+                          "--out", str(tmp_path / "out"), "--", *map(str, photos)], cwd=ROOT, capture_output=True,
+                         text=True, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert len(list((tmp_path / "out").iterdir())) == 2
+    assert "anonymize.scrub.images.jpeg" in loaded and "anonymize.desk.image_files" in loaded
+    unwanted = {"rich", "rich.console", "anonymize.scrub.images.png", "anonymize.scrub.images.webp",
+                "anonymize.scrub.images.gif", "anonymize.scrub.images.heif", "PIL", "numpy", "jpeglib", "hashlib",
+                "pelican", "anonymize.pelican_plugin", "anonymize.scrub.findings", "anonymize.audit", "bs4",
+                "markdown"}
+    assert loaded & unwanted == set()
+
+
 def _coefficients(data: bytes, tmp_path: Path, name: str):
     import jpeglib
 

@@ -281,6 +281,35 @@ def test_scan_end_finds_the_first_marker_whatever_the_scan_size(size, vectorised
     assert scan_end(scan, 0, vectorised) == -1
 
 
+@pytest.mark.parametrize("dense_from", [None, 0.5])
+def test_scan_end_hops_a_photo_like_scan_and_hands_a_dense_run_to_the_expression(dense_from):
+    """In a photo a stuffed 0xFF comes about once a kilobyte: the scan is walked from one to the next, also over
+    restart markers; where they crowd (from the middle on here) the rest is searched by the regular expression.
+    Either way the first real marker is found, and a scan without one runs off the end."""
+    import random
+    import re
+
+    from anonymize.scrub.images.jpeg import scan_end
+
+    rng = random.Random(7)
+    size = 3 << 20
+    scan = bytearray(rng.randbytes(size).replace(b"\xff", b"\xfe"))
+    for i in range(0, size - 1, 997):
+        scan[i:i + 2] = b"\xff\x00" if i % 5 else bytes((0xFF, 0xD0 + i % 8))
+    if dense_from is not None:
+        for i in range(int(size * dense_from), size - 1, 40):
+            if scan[i - 1] != 0xFF:  # not the follower of a 0xFF already there
+                scan[i:i + 2] = b"\xff\x00"
+    for at in (3, 70_001, size // 2 + 1, size - 2):
+        while 0xFF in scan[at - 1:at + 2]:  # not on or right after a 0xFF already there
+            at -= 1
+        data = bytearray(scan)
+        data[at:at + 2] = b"\xff\xc4"
+        expected = re.search(rb"\xff[^\x00\xd0-\xd7]", bytes(data)).start()
+        assert scan_end(bytes(data), 0, False) == expected == at
+    assert scan_end(bytes(scan), 0, False) == -1
+
+
 PICTURES = {
     "baseline jpeg": lambda: _jpeg(),
     "progressive jpeg": lambda: _jpeg(progressive=True),

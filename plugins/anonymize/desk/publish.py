@@ -8,11 +8,16 @@ readers see either the old site or the new one. Earlier builds are kept
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from pathlib import Path
 
 KEEP = 3
+
+
+def _token(nbytes: int) -> str:
+    """Random hex for a unique name: `secrets.token_hex` is os.urandom too, but `secrets` loads OpenSSL (~3 ms of
+    every `invoke` start, as tasks.py imports this module for every task)."""
+    return os.urandom(nbytes).hex()
 
 
 def published_target(output: Path) -> Path | None:
@@ -25,7 +30,7 @@ def published_target(output: Path) -> Path | None:
 
 def new_staging(sites: Path) -> Path:
     sites.mkdir(parents=True, exist_ok=True)
-    path = sites / f"site-{secrets.token_hex(6)}"
+    path = sites / f"site-{_token(6)}"
     path.mkdir()
     return path
 
@@ -41,9 +46,9 @@ def swap(live: Path, staging: Path) -> Path | None:
         previous = Path(os.path.realpath(live))
     elif live.exists():
         # First publish over a plain folder: keep it as a previous site, then link.
-        previous = staging.parent / f"site-previous-{secrets.token_hex(4)}"
+        previous = staging.parent / f"site-previous-{_token(4)}"
         os.replace(live, previous)
-    link = live.with_name(f".{live.name}.link-{secrets.token_hex(4)}")
+    link = live.with_name(f".{live.name}.link-{_token(4)}")
     os.symlink(os.path.relpath(staging, live.parent), link)
     os.replace(link, live)
     _prune(staging.parent, keep={staging, previous})

@@ -3,6 +3,9 @@
 `clean_bytes` and `show_bytes` are the two verbs; `clean_file` adds the
 checks that need a name (a file whose extension lies about its type is
 refused). Anything that is not a JPEG, PNG, WebP, GIF or HEIF is refused.
+
+Each format's parser is imported when a file of that format comes: `invoke scrub` on a folder of JPEGs does
+not load the other four.
 """
 
 from __future__ import annotations
@@ -10,11 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from anonymize.scrub.images.base import Cleaned, ImageError, Parser
-from anonymize.scrub.images.gif import Gif
-from anonymize.scrub.images.heif import Heif
-from anonymize.scrub.images.jpeg import Jpeg
-from anonymize.scrub.images.png import Png
-from anonymize.scrub.images.webp import WebP
 
 __all__ = ["Cleaned", "ImageError", "clean_bytes", "clean_file", "show_bytes", "sniff", "hashed_name"]
 
@@ -31,17 +29,22 @@ def sniff(data: bytes) -> Parser:
     """The parser for these bytes, or ImageError naming what they are."""
     head = data[:32]
     if head.startswith(b"\xff\xd8\xff"):
+        from anonymize.scrub.images.jpeg import Jpeg
         return Jpeg()
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        from anonymize.scrub.images.png import Png
         return Png()
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        from anonymize.scrub.images.webp import WebP
         return WebP()
     if head[:6] in (b"GIF87a", b"GIF89a"):
+        from anonymize.scrub.images.gif import Gif
         return Gif()
     if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1",
                                                b"msf1", b"avif"):
         if head[8:12] == b"avif":
             raise ImageError("AVIF is not supported: convert it to JPEG or PNG first")
+        from anonymize.scrub.images.heif import Heif
         return Heif()
     text = data[:512].lstrip().lower()
     if text.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in text:

@@ -51,16 +51,18 @@ _WINDOW = 1 << 20
 def scan_end(data: bytes, pos: int, vectorised: bool | None = None) -> int:
     """Where the entropy-coded data starting at `pos` ends (the next marker), or -1 when it runs off the end.
 
-    Every byte of the scan must be looked at: one regular expression does it in C (about 2 ms on a 12-megapixel
-    photo's 5 MB scan). When numpy is already loaded (a rotation loads it) a large scan is searched with it a
-    megabyte at a time instead (about 1.5 ms, and steadier on a busy machine); it is not imported for this
+    Every byte of the scan must be looked at. In a photo a 0xFF comes about once a kilobyte, so `bytes.find`
+    (memchr) hops from one to the next and Python looks only at those (about 1.6 ms on a 12-megapixel photo's
+    5 MB scan, against 2 ms for a regular expression over every byte, which also holds the lock threads share).
+    Where they come more often than once in 512 bytes (quality near 100, or a crafted file) the rest goes to
+    one regular expression in C. When numpy is already loaded (a rotation loads it) a large scan is searched
+    with it a megabyte at a time instead (about 1.5 ms whatever the density); it is not imported for this
     alone, as importing it costs a build 0.2-0.4 s.
     """
     if vectorised is None:
         vectorised = len(data) - pos >= _SMALL_SCAN and "numpy" in sys.modules
     if not vectorised:
-        m = _SCAN_END.search(data, pos)
-        return m.start() if m else -1
+        return _hop(data, pos)
     import numpy as np
 
     whole = np.frombuffer(data, np.uint8)
@@ -73,6 +75,23 @@ def scan_end(data: bytes, pos: int, vectorised: bool | None = None) -> int:
             return pos + int(markers[0])
         pos += _WINDOW
     return -1
+
+
+def _hop(data: bytes, pos: int) -> int:
+    """scan_end by hopping from one 0xFF to the next; a dense run is handed to the regular expression."""
+    find, n, start, seen = data.find, len(data), pos, 0
+    while True:
+        pos = find(b"\xff", pos)
+        if pos < 0 or pos + 1 >= n:
+            return -1
+        follower = data[pos + 1]
+        if follower and not 0xD0 <= follower <= 0xD7:
+            return pos
+        pos += 2
+        seen += 1
+        if not seen & 255 and pos - start < seen << 9:  # more than one 0xFF in 512 bytes so far
+            m = _SCAN_END.search(data, pos)
+            return m.start() if m else -1
 
 
 def segments(data: bytes):
