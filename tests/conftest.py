@@ -63,8 +63,7 @@ def run_build(content: Path, output: Path, *extra: str, settings: str = "pelican
         report_path = Path(ast.literal_eval(own.group(1)))
         wrapped = settings
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        report_path = Path(tempfile.mkdtemp(prefix="report-", dir=output.parent)) / "build-report.json"
+        report_path = Path(tempfile.mkdtemp(prefix="unsigned-report-")) / "build-report.json"  # never beside output
         wrapped = str(report_path.with_name("settings.py"))
         load = ("from pelicanconf import *  # noqa: F403" if given == ROOT / "pelicanconf.py"
                 else f"exec(compile(open({str(given)!r}).read(), {str(given)!r}, 'exec'))")

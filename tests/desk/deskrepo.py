@@ -39,7 +39,15 @@ def make_repo(tmp_path: Path) -> Path:
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(CONTENT, repo / "content")  # the tests' own sample site, never the editor's content/
     (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)
-    (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the prepare page's pinned npm packages
+    # The prepare page's pinned npm packages, each a link to this checkout's, in a folder of the repository's own
+    # whose stamp is newer than its lock: `make site` there never runs `npm ci`, which would empty the folder it
+    # is given (through a link to ours, this checkout's packages).
+    modules = repo / "node_modules"
+    modules.mkdir()
+    for entry in (ROOT / "node_modules").iterdir():
+        if entry.name != ".installed":
+            (modules / entry.name).symlink_to(entry)
+    (modules / ".installed").touch()
     (repo / "submissions").mkdir()
     (repo / "submissions" / "README.md").write_text("Pending submissions.\n", "utf-8")
     git(repo, "init", "-q", "-b", "main")
