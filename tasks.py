@@ -129,7 +129,7 @@ def ack(c, id, finding):
 @task(help={"id": "submission id", "slug": "URL slug, one path segment (default: from the title)",
             "category": "category (default: the submission's, else Essays)"})
 def accept(c, id, slug=None, category=None):
-    """Move a submission to content/essays/ with a publication day: one desk commit on main; its branch deleted."""
+    """Move a submission to content/essays/ with a day (an imported page to content/pages/): one desk commit on main."""
     decision = _desk().accept(id, slug, category)
     print(f"accepted {id} as {decision.essay.relative_to(ROOT)}; undo with git revert")
     print("\n".join(decision.notes))

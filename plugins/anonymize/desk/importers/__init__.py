@@ -67,8 +67,11 @@ def report_lines(result: Result) -> list[str]:
             lines.extend(f"  {item.sid}: {note}" for note in item.notes)
     if pages:
         lines.append(f"pages ({', '.join(i.sid for i in result.imported if i.kind == 'page')}) are submissions "
-                     "marked 'Source-format: ... page': review and accept them like posts, then move each accepted "
-                     "file from content/essays/ to content/pages/ (invoke accept writes essays only)")
+                     "marked 'Source-format: ... page': review them like posts; invoke accept makes each a page "
+                     "(content/pages/, no date, category or tags)")
+    if any(i.kind == "post" for i in result.imported):
+        lines.append("each published post keeps the day the old site showed it (Date: in its submission, never the "
+                     "time); invoke accept keeps that day")
     if result.imported:
         lines.append("review them: .venv/bin/invoke review   (or one: invoke review ID; accept: invoke accept ID)")
     return lines

@@ -23,6 +23,19 @@ staging ref, then every branch and the import record are created in one
 `git update-ref` transaction: a failure anywhere (a damaged export, an image
 the scrubbers refuse, git itself) leaves no branch and no record behind.
 
+Each published post keeps the DAY it was first published, as `Date: YYYY-MM-DD`
+in its submission (accept keeps it, so an archive keeps its chronology); never
+the time of day or the zone. The day is the calendar date written in the
+export's own timestamp, in the zone the export states it in, never converted:
+WordPress's `wp:post_date` (the site's own timezone: the day its archive pages
+and permalinks showed), Blogger's `<published>` (the blog's zone, given as an
+offset), Medium's `dt-published` and Substack's `post_date` (UTC, the only
+zone they export). Converting to UTC would move a post written in the evening
+to the next day, and the difference from the day the old site showed (and web
+archives still show) would tell a reader the hour it was posted; the day the
+old site showed tells nothing new. Scheduled posts, drafts and pages keep no
+day: they were never published (pages have no date).
+
 The record of what was imported (`refs/unsigned/imported`) holds one keyed
 hash per source post (HMAC-SHA256 of the post's GUID under a random key kept
 in the git directory, never committed), so a re-run skips posts already
@@ -34,6 +47,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import subprocess
 import tempfile
@@ -88,6 +102,7 @@ class Post:
     own: tuple[str, ...] = ()  # the old site's own addresses (host, or host/path prefix): links there are unlinked
     own_pages: frozenset[str] = frozenset()  # paths of the old site's own pages, whatever host a link gives them
     where: str = ""  # its place in the export, for error messages ("item 12")
+    published: date | None = None  # the day it was first published, in the export's own zone (see day_of)
 
 
 class Reader(Protocol):
@@ -240,6 +255,8 @@ def submission(post: Post, fmt: str, media_dir: Path | None, tmp: Path, day: dat
             removed[f"{entry.action} {entry.kind}"] += 1
     out = dict(cleaned.header)
     out["submitted"] = day.isoformat()
+    if post.kind == "post" and post.status == "publish" and post.published is not None:
+        out["date"] = post.published.isoformat()  # the first publication's day; accept keeps it
     out["source_format"] = fmt if post.kind == "post" else f"{fmt} {post.kind}"
     files: dict[str, bytes] = {f"{source}/index.md": render(out, cleaned.body).encode()}
     for name, data in cleaned.images.items():
@@ -254,6 +271,35 @@ def own_address(url: str) -> str:
     parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
     host = (parts.hostname or "").removeprefix("www.")
     return (host + parts.path.rstrip("/")).lower() if host else ""
+
+
+STAMP_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T\s])")
+
+
+def day_of(*stamps: str | None) -> date | None:
+    """The calendar day of the first timestamp that has one, as written (its own zone; never converted).
+
+    ISO 8601 and WordPress's `YYYY-MM-DD HH:MM:SS` give their date part; an RFC 822 date (`Tue, 05 Mar 2024
+    14:31:07 +0000`, RSS's pubDate) its day in the zone it states. Empty and zero dates (`0000-00-00`, a
+    WordPress draft's) give None.
+    """
+    for stamp in stamps:
+        text = (stamp or "").strip()
+        if not text:
+            continue
+        m = STAMP_DAY.match(text)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue  # 0000-00-00 and other impossible days
+        try:
+            from email.utils import parsedate_to_datetime
+
+            return parsedate_to_datetime(text).date()
+        except (TypeError, ValueError, IndexError):
+            continue
+    return None
 
 
 def one_line(value: str) -> str:
