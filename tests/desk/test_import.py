@@ -10,6 +10,7 @@ searched for the planted identities and times.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -237,28 +238,36 @@ def test_missing_file_message(tmp_path):
         import_export(Desk(repo), "tumblr", ig.wordpress_export(tmp_path / "wp").path)
 
 
-def test_a_failure_midway_leaves_no_branch_no_record_no_staging(tmp_path, monkeypatch):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_failure_midway_leaves_no_branch_no_record_no_staging(processes, tmp_path, monkeypatch):
     export = ig.wordpress_export(tmp_path / "export")
     repo = new_repo(tmp_path / "repo")
     real = import_core.submission
-    calls = []
+    seen = tmp_path / "scrubbed-by"  # one line per post scrubbed: the process that scrubbed it
 
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
+    def flaky(post, *args, **kwargs):
+        with open(seen, "a") as fh:
+            fh.write(f"{os.getpid()} {post.title}\n")
+        if post.title == "Scheduled for Friday":  # the third post imported
             raise ExportError("planted failure in the third post")
-        return real(*args, **kwargs)
+        return real(post, *args, **kwargs)
 
-    monkeypatch.setattr(import_core, "submission", flaky)
+    monkeypatch.setattr(import_core, "submission", flaky)  # workers are forked with it
     with pytest.raises(ExportError, match="planted failure"):
-        import_export(Desk(repo), "wordpress", export.path, export.media)
-    assert len(calls) == 3
+        import_export(Desk(repo), "wordpress", export.path, export.media, processes=processes)
+    lines = seen.read_text().splitlines()
+    assert "Scheduled for Friday" in {line.split(" ", 1)[1] for line in lines}
+    scrubbers = {line.split(" ", 1)[0] for line in lines}
+    assert (scrubbers == {str(os.getpid())}) if processes == 1 else (str(os.getpid()) not in scrubbers)
     assert submission_refs(repo) == []
     git_dir = Path(git(repo, "rev-parse", "--git-dir").strip())
     assert not list((repo / git_dir).glob("fast_import_crash_*"))
     assert not list((repo / git_dir / "objects" / "pack").glob("tmp_pack_*"))
     monkeypatch.setattr(import_core, "submission", real)
-    assert len(import_export(Desk(repo), "wordpress", export.path, export.media).imported) == 4
+    result = import_export(Desk(repo), "wordpress", export.path, export.media, processes=processes)
+    assert [stored(repo, i.sid).split("\n", 1)[0] for i in result.imported] == [
+        "Title: The Longest Night", "Title: Blocks and Rotas", "Title: Scheduled for Friday",
+        "Title: About This Blog"]  # committed in the export's order, whoever scrubbed them
 
 
 def test_wordpress_markup_rule_examples():

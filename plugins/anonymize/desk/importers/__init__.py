@@ -34,11 +34,11 @@ def reader_for(fmt: str, export: Path):
 
 
 def import_export(desk, fmt: str, export: Path, media: Path | None = None, drafts: bool = False,
-                  progress: Callable[[str, int, int], None] | None = None) -> Result:
+                  progress: Callable[[str, int, int], None] | None = None, processes: int | None = None) -> Result:
     """Import `export` (a file in format `fmt`) into the desk's repository; see `core.run`."""
     if not export.is_file():
         raise ExportError(f"{export}: no such file")
-    return run(desk, reader_for(fmt, export), export, media, drafts, progress)
+    return run(desk, reader_for(fmt, export), export, media, drafts, progress, processes)
 
 
 def report_lines(result: Result) -> list[str]:
