@@ -555,3 +555,27 @@ def test_preview_of_a_page_builds_it_as_a_page(site_repo, tmp_path):
     assert page == f"preview-{sid}/index.html"
     text = (dest / "pages" / f"preview-{sid}.md").read_text("utf-8")
     assert "This blog is about nights." in text and not re.search(r"^(Date|Category|Tags):", text, re.M)
+
+
+def test_review_reads_every_imported_branch_through_a_fixed_number_of_git_processes(tmp_path, monkeypatch):
+    export = ig.wordpress_bulk(tmp_path / "bulk.xml", tmp_path / "uploads", 30)
+    repo = new_repo(tmp_path / "repo")
+    result = import_export(Desk(repo), "wordpress", export, tmp_path / "uploads")
+    started = []
+    real = subprocess.Popen
+
+    def counting(args, *rest, **kwargs):
+        started.append(args)
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counting)
+    found = pending(repo)
+    assert len(started) <= 3, started  # for-each-ref, rev-parse, one cat-file --batch: not two per branch
+    assert sorted(p.id for p in found) == sorted(i.sid for i in result.imported)
+    assert {p.title for p in found} == {f"Essay number {i}" for i in range(30)}
+    assert all(p.ref == f"submission/{p.id}" and p.path == f"submissions/{p.id}/index.md" for p in found)
+    one = result.imported[7].sid
+    assert [p.id for p in pending(repo, one)] == [one]
+    monkeypatch.setattr(subprocess, "Popen", real)
+    Desk(repo).reject(one, "not ours")
+    assert one not in {p.id for p in pending(repo)} and len(pending(repo)) == 29
