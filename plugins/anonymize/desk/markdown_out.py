@@ -79,7 +79,8 @@ def _block(node) -> str:
         return ""
     name = node.tag
     if name == "p":
-        return re.sub(r" {2,}", " ", "".join(_inline(c) for c in _children(node))).strip()
+        # runs of spaces become one, except the two before a line break (<br>), which make the break
+        return re.sub(r" {2,}(?!\n)", " ", "".join(_inline(c) for c in _children(node))).strip()
     if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
         return "#" * int(name[1]) + " " + "".join(_inline(c) for c in _children(node)).strip()
     if name in ("ul", "ol"):
