@@ -16,6 +16,7 @@ import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ COMMENT_KINDS = {"pingback": "pingbacks", "trackback": "trackbacks"}
 UNCATEGORISED = {"uncategorized", "uncategorised", "non classé", "sin categoría", "allgemein"}
 
 
+@lru_cache(maxsize=1024)
 def _name(tag: str) -> str:
     ns, name = local(tag)
     if ns.startswith(WP):
