@@ -270,6 +270,25 @@ def test_a_failure_midway_leaves_no_branch_no_record_no_staging(processes, tmp_p
         "Title: About This Blog"]  # committed in the export's order, whoever scrubbed them
 
 
+def test_a_scrubbing_process_that_dies_fails_the_import_whole(tmp_path, monkeypatch):
+    export = ig.wordpress_export(tmp_path / "export")
+    repo = new_repo(tmp_path / "repo")
+    real = import_core.submission
+    parent = os.getpid()
+
+    def dies(post, *args, **kwargs):
+        if post.title == "Blocks and Rotas" and os.getpid() != parent:
+            os._exit(9)  # as the kernel's OOM killer would end it: no exception, no result
+        return real(post, *args, **kwargs)
+
+    monkeypatch.setattr(import_core, "submission", dies)
+    with pytest.raises(ExportError, match=r"a process scrubbing the posts stopped .*nothing was imported"):
+        import_export(Desk(repo), "wordpress", export.path, export.media, processes=2)
+    assert submission_refs(repo) == []
+    git_dir = Path(git(repo, "rev-parse", "--git-dir").strip())
+    assert not list((repo / git_dir / "objects" / "pack").glob("tmp_pack_*"))
+
+
 def test_wordpress_markup_rule_examples():
     examples = rules().examples
     assert len(examples) >= 8

@@ -54,6 +54,8 @@ import subprocess
 import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -183,7 +185,11 @@ def run(desk, reader: Reader, export: Path, media_dir: Path | None = None, draft
         """Commit the oldest posts in flight until at most `limit` remain."""
         while len(flight) > limit:
             pending = flight.popleft()
-            made = pending.get() if hasattr(pending, "get") else pending
+            try:
+                made = pending.result() if isinstance(pending, Future) else pending
+            except BrokenProcessPool:
+                raise ExportError(f"{export}: a process scrubbing the posts stopped (out of memory, or killed); "
+                                  "nothing was imported: run the import again") from None
             branch = f"{BRANCH_PREFIX}{made.sid}"
             branches[branch] = batch.commit(made.files, f"Intake submission {made.sid}")
             result.imported.append(Imported(made.sid, branch, made.kind, made.notes))
@@ -214,7 +220,7 @@ def run(desk, reader: Reader, export: Path, media_dir: Path | None = None, draft
                 if post.status in DRAFTS:
                     result.info["drafts (imported, as --drafts asked)"] += 1
                 job = (post, reader.fmt, media_dir, Path(tmp), day, export)
-                flight.append(pool.apply_async(_scrub, (job,)) if pool else _scrub(job))
+                flight.append(pool.submit(_scrub, job) if pool else _scrub(job))
                 land(WINDOW * processes)
             land(0)
             if branches:
@@ -231,19 +237,22 @@ def run(desk, reader: Reader, export: Path, media_dir: Path | None = None, draft
 
 
 @contextmanager
-def _pool(processes: int) -> Iterator:
+def _pool(processes: int) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes forked now (this process's modules and settings, no start-up), or None for one process.
 
-    They are stopped on the way out, whatever happened: a failure in one post ends the import."""
+    A worker that dies (killed, out of memory) fails the import (BrokenProcessPool) rather than losing a post;
+    on the way out, whatever happened, posts not yet started are cancelled and the workers end.
+    """
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    pool = multiprocessing.get_context("fork").Pool(processes)
+    clean(Draft("Warm-up", "", {}, body_html="<p>Warm-up.</p>"), "warm-up")  # rules loaded once, not per worker
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
     try:
+        pool.submit(os.getpid).result()  # every worker is forked here, before git fast-import has a pipe to share
         yield pool
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _scrub(job: tuple) -> Made:
