@@ -255,6 +255,19 @@ def matching(url: str, r: Rules | None = None) -> list[Provider]:
 
 def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
     """Return the cleaned URL (or None: drop the target) and what changed."""
+    cleaned, changes = _clean_url(url, depth)
+    return cleaned, list(changes)
+
+
+@lru_cache(maxsize=8192)
+def _clean_url(url: str, depth: int) -> tuple[str | None, tuple[Change, ...]]:
+    """clean_url's work, kept per URL: an essay's links are cleaned by the scrubber and again by the findings (which
+    read links as they will be published), and a site links the same pages from many essays."""
+    cleaned, changes = _clean(url, depth)
+    return cleaned, tuple(changes)
+
+
+def _clean(url: str, depth: int) -> tuple[str | None, list[Change]]:
     r = rules()
     url = _CONTROL.sub("", url or "")
     changes: list[Change] = []
@@ -276,7 +289,7 @@ def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
             if target:
                 if depth > 5:
                     return None, [Change("redirect-wrapper", "nested too deep", finding=True)]
-                inner, more = clean_url(target, depth + 1)
+                inner, more = _clean(target, depth + 1)
                 unwrapped = [Change("redirect-wrapper", provider.name)]
                 if provider.gateway:
                     unwrapped.append(Change("mail-gateway", f"{provider.name}: a mail security gateway "
