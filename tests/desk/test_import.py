@@ -20,6 +20,7 @@ from pathlib import Path
 
 import importgen as ig
 import pytest
+from anonymize import paths
 from anonymize.desk.desk import Desk
 from anonymize.desk.importers import ExportError, import_export, report_lines
 from anonymize.desk.importers import core as import_core
@@ -346,7 +347,9 @@ def test_invoke_import_then_accept_build_and_audit(site_repo, tmp_path):
     out = tmp_path / "output"
     built = run_build(repo / "content", out)
     assert built.returncode == 0, built.log[-4000:]
-    audited = subprocess.run([INVOKE, "audit", str(out)], cwd=ROOT, capture_output=True, text=True)
+    handover = paths.policy_path({"ANONYMIZE_REPORT_PATH": str(built.report_path)}, out)  # this build's own
+    audited = subprocess.run([INVOKE, "audit", str(out), "--policy", handover], cwd=ROOT, capture_output=True,
+                             text=True)
     assert audited.returncode == 0, audited.stderr[-3000:]
     page = (out / "essays" / "the-longest-night" / "index.html").read_text("utf-8")
     assert "Nobody reads the rota until it is too late." in page and "/images/" in page
