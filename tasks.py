@@ -129,7 +129,7 @@ def ack(c, id, finding):
 @task(help={"id": "submission id", "slug": "URL slug, one path segment (default: from the title)",
             "category": "category (default: the submission's, else Essays)"})
 def accept(c, id, slug=None, category=None):
-    """Move a submission to content/essays/ with a publication day: one desk commit on main; its branch deleted."""
+    """Move a submission to content/essays/ with a day (an imported page to content/pages/): one desk commit on main."""
     decision = _desk().accept(id, slug, category)
     print(f"accepted {id} as {decision.essay.relative_to(ROOT)}; undo with git revert")
     print("\n".join(decision.notes))
@@ -181,13 +181,13 @@ def publish(c, content="content", output="published", settings="publishconf.py")
 @task(help={"essays": "essays in the main corpus (default 1000)", "images": "photos the site corpus's essays show "
             "(default 0)", "runs": "runs per measurement, medians reported (default 5)", "large": "essays in the "
             "scaling corpus (default 10000; 0 skips it)", "photos": "12-MP photos for the image scrub comparison "
-            "(default 24; 0 skips it)"})
-def bench(c, essays=1000, images=0, runs=5, large=10000, photos=24):
-    """Measure the pipeline against bare Pelican, rebuilds, image scrubbing and scale; write bench/results.md."""
+            "(default 24; 0 skips it)", "imports": "posts of the WordPress export to import (default 2000; 0 skips)"})
+def bench(c, essays=1000, images=0, runs=5, large=10000, photos=24, imports=2000):
+    """Measure the pipeline against bare Pelican, rebuilds, image scrubbing, scale, import; write bench/results.md."""
     sys.path.insert(0, str(ROOT))
     from bench.run import run
 
-    run(essays=int(essays), images=int(images), runs=int(runs), large=int(large), photos=int(photos))
+    run(int(essays), int(images), int(runs), int(large), int(photos), imports=int(imports))
 
 
 @task(help={"misses": "also list every missed label and every finding on the clean control"})

@@ -166,8 +166,20 @@ def bench_images(work: Path, count: int, log) -> dict | None:
     return run_images(count, work / "images", log=log, runs=5)
 
 
+def bench_import(work: Path, posts: int, log) -> dict | None:
+    """`invoke import wordpress` of a generated `posts`-post export (bench/importer.py), then its re-run."""
+    from bench.importer import bench_import as run_import
+
+    folder = work / "import"
+    folder.mkdir()
+    try:
+        return run_import(folder, posts, log=log)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def run(essays: int = 1000, images: int = 0, runs: int = 3, large: int = 10000, photos: int = 24,
-        out: Path = ROOT / "bench" / "results.md", log=print) -> str:
+        out: Path = ROOT / "bench" / "results.md", log=print, imports: int = 2000) -> str:
     work = Path(tempfile.mkdtemp(prefix="unsigned-bench-"))
     try:
         log(f"bench: working in {work}")
@@ -178,7 +190,8 @@ def run(essays: int = 1000, images: int = 0, runs: int = 3, large: int = 10000, 
         small = bench_site(work, essays, images, runs, log)
         scale, r_scale = bench_scale(work, small, large, images, log) if large else (None, 0.0)
         img = bench_images(work, photos, log) if photos else None
-        text = render(small, scale, large, img, r_scale) + page_weights(work, log)
+        imported = bench_import(work, imports, log) if imports else None
+        text = render(small, scale, large, img, r_scale, imported) + page_weights(work, log)
         out.write_text(text, "utf-8")
         log(text)
         return text
@@ -216,7 +229,8 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def render(small: dict, scale: Series | None, large: int, img: dict | None, r_scale: float = 0.0) -> str:
+def render(small: dict, scale: Series | None, large: int, img: dict | None, r_scale: float = 0.0,
+           imported: dict | None = None) -> str:
     full, bare, rebuild = small["full"], small["bare"], small["rebuild"]
     n = small["essays"]
     lines = [
@@ -257,6 +271,15 @@ def render(small: dict, scale: Series | None, large: int, img: dict | None, r_sc
             per = ours["per_photo"] / ex["per_photo"]
             lines.append(f"| … per photo, without either tool's start-up | | | | | {per:.2f}× exiftool's speed | "
                          f"≥ 1× | {_verdict(per >= 1)} |")
+    if imported:
+        first, again = imported["import"], imported["rerun"]
+        target = imported.get("target", 120.0)
+        lines.append(f"| import a {imported['posts']:,}-post WordPress export (`invoke import`, "
+                     f"{imported['megabytes']:.0f} MB, {imported['posts'] // 20} photos) | {first.seconds:.2f} | | "
+                     f"{first.cpu:.1f} | {first.peak_mb:.0f} | | < {target:.0f} s | "
+                     f"{_verdict(first.seconds < target)} |")
+        lines.append(f"| … the same import again (every post skipped as already imported) | {again.seconds:.2f} | | "
+                     f"{again.cpu:.1f} | {again.peak_mb:.0f} | | | |")
     if img:
         lines += ["", "## Image scrubbing", "", img.get("table", "")]
     lines += ["", "CPU s is the user and system time of the command and of every process it waited for (Pelican's "

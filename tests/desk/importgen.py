@@ -28,7 +28,7 @@ COMMENTER = {"name": "Barnaby Thistlewood", "email": "barnaby.thistlewood@commen
              "ip": "198.51.100.203", "url": "https://thistlewood-home.example", "text": "comment text Zanzibar quail"}
 PINGBACK = {"name": "Another Blog Quince", "ip": "192.0.2.144", "url": "https://another-blog-quince.example/p/9"}
 HANDLE = "nightshift_quill_tw"  # the author's social handle in click-to-tweet markup
-POST_TIMES = ["14:31:07", "23:12:45", "06:05:59", "19:47:13", "03:22:41"]
+POST_TIMES = ["14:31:07", "23:12:45", "06:05:59", "19:47:13", "03:22:41", "07:12:45"]
 META_VALUE = "seo focus keyword Wombatfeather"
 PRIVATE_TEXT = "private post text Marzipan lantern"
 DRAFT_TEXT = "draft post text Persimmon harbour"
@@ -100,7 +100,8 @@ def comment(cid: int, kind: str = "", who: dict | None = None, time: str = "23:1
 def item(pid: int, title: str, content: str, *, status: str = "publish", kind: str = "post", time: str = "14:31:07",
          categories: tuple[str, ...] = ("Nights",), tags: tuple[str, ...] = ("rota",), excerpt: str = "",
          password: str = "", comments: str = "", meta: tuple[tuple[str, str], ...] = (), parent: int = 0,
-         attachment_url: str = "", site: str = SITE_URL) -> str:
+         attachment_url: str = "", site: str = SITE_URL, day: str = "2024-03-05", gmt: str = "") -> str:
+    """One WXR item; `day` and `time` are the site's local publication time, `gmt` (default the same) UTC's."""
     cats = "".join(f'\t\t<category domain="category" nicename="{c.lower()}">{cdata(c)}</category>\n'
                    for c in categories)
     cats += "".join(f'\t\t<category domain="post_tag" nicename="{t.lower()}">{cdata(t)}</category>\n' for t in tags)
@@ -113,8 +114,8 @@ def item(pid: int, title: str, content: str, *, status: str = "publish", kind: s
         f'\t\t<guid isPermaLink="false">{escape(guid)}</guid>\n\t\t<description></description>\n'
         f"\t\t<content:encoded>{cdata(content)}</content:encoded>\n\t\t<excerpt:encoded>{cdata(excerpt)}"
         f"</excerpt:encoded>\n\t\t<wp:post_id>{pid}</wp:post_id>\n"
-        f"\t\t<wp:post_date>{cdata('2024-03-05 ' + time)}</wp:post_date>\n"
-        f"\t\t<wp:post_date_gmt>{cdata('2024-03-05 ' + time)}</wp:post_date_gmt>\n"
+        f"\t\t<wp:post_date>{cdata(day + ' ' + time)}</wp:post_date>\n"
+        f"\t\t<wp:post_date_gmt>{cdata(gmt or day + ' ' + time)}</wp:post_date_gmt>\n"
         f"\t\t<wp:post_modified>{cdata('2024-03-07 ' + time)}</wp:post_modified>\n"
         "\t\t<wp:comment_status><![CDATA[open]]></wp:comment_status>\n"
         "\t\t<wp:ping_status><![CDATA[open]]></wp:ping_status>\n"
@@ -179,8 +180,10 @@ def wordpress_export(folder: Path) -> Export:
         item(901, "ward-round", "", kind="attachment", status="inherit", parent=101, attachment_url=ward),
         item(101, "The Longest Night", classic, comments=comment(1) + comment(2, "pingback", PINGBACK),
              meta=(("_yoast_wpseo_focuskw", META_VALUE), ("_thumbnail_id", "902")), excerpt="Night one, told plainly."),
+        # posted at 23:12 on 4 March on a site eight hours behind UTC: 07:12 on 5 March in UTC
         item(102, "Blocks and Rotas", gutenberg, time=POST_TIMES[1], categories=("Uncategorized", "Rotas", "Nights"),
-             tags=("handover", "sleep, rest"), comments=comment(3, "", COMMENTER, "06:05:59")),
+             tags=("handover", "sleep, rest"), comments=comment(3, "", COMMENTER, "06:05:59"), day="2024-03-04",
+             gmt="2024-03-05 " + POST_TIMES[5]),
         item(103, "Scheduled for Friday", '<p>Written ahead of time.</p>\n\n[gallery ids="901,902" columns="2"]',
              status="future", time=POST_TIMES[2]),
         item(104, "Kept Private", f"<p>{PRIVATE_TEXT}</p>", status="private", time=POST_TIMES[3]),

@@ -10,6 +10,7 @@ searched for the planted identities and times.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import importgen as ig
 import pytest
+from anonymize import paths
 from anonymize.desk.desk import Desk
 from anonymize.desk.importers import ExportError, import_export, report_lines
 from anonymize.desk.importers import core as import_core
@@ -237,28 +239,55 @@ def test_missing_file_message(tmp_path):
         import_export(Desk(repo), "tumblr", ig.wordpress_export(tmp_path / "wp").path)
 
 
-def test_a_failure_midway_leaves_no_branch_no_record_no_staging(tmp_path, monkeypatch):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_failure_midway_leaves_no_branch_no_record_no_staging(processes, tmp_path, monkeypatch):
     export = ig.wordpress_export(tmp_path / "export")
     repo = new_repo(tmp_path / "repo")
     real = import_core.submission
-    calls = []
+    seen = tmp_path / "scrubbed-by"  # one line per post scrubbed: the process that scrubbed it
 
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
+    def flaky(post, *args, **kwargs):
+        with open(seen, "a") as fh:
+            fh.write(f"{os.getpid()} {post.title}\n")
+        if post.title == "Scheduled for Friday":  # the third post imported
             raise ExportError("planted failure in the third post")
-        return real(*args, **kwargs)
+        return real(post, *args, **kwargs)
 
-    monkeypatch.setattr(import_core, "submission", flaky)
+    monkeypatch.setattr(import_core, "submission", flaky)  # workers are forked with it
     with pytest.raises(ExportError, match="planted failure"):
-        import_export(Desk(repo), "wordpress", export.path, export.media)
-    assert len(calls) == 3
+        import_export(Desk(repo), "wordpress", export.path, export.media, processes=processes)
+    lines = seen.read_text().splitlines()
+    assert "Scheduled for Friday" in {line.split(" ", 1)[1] for line in lines}
+    scrubbers = {line.split(" ", 1)[0] for line in lines}
+    assert (scrubbers == {str(os.getpid())}) if processes == 1 else (str(os.getpid()) not in scrubbers)
     assert submission_refs(repo) == []
     git_dir = Path(git(repo, "rev-parse", "--git-dir").strip())
     assert not list((repo / git_dir).glob("fast_import_crash_*"))
     assert not list((repo / git_dir / "objects" / "pack").glob("tmp_pack_*"))
     monkeypatch.setattr(import_core, "submission", real)
-    assert len(import_export(Desk(repo), "wordpress", export.path, export.media).imported) == 4
+    result = import_export(Desk(repo), "wordpress", export.path, export.media, processes=processes)
+    assert [stored(repo, i.sid).split("\n", 1)[0] for i in result.imported] == [
+        "Title: The Longest Night", "Title: Blocks and Rotas", "Title: Scheduled for Friday",
+        "Title: About This Blog"]  # committed in the export's order, whoever scrubbed them
+
+
+def test_a_scrubbing_process_that_dies_fails_the_import_whole(tmp_path, monkeypatch):
+    export = ig.wordpress_export(tmp_path / "export")
+    repo = new_repo(tmp_path / "repo")
+    real = import_core.submission
+    parent = os.getpid()
+
+    def dies(post, *args, **kwargs):
+        if post.title == "Blocks and Rotas" and os.getpid() != parent:
+            os._exit(9)  # as the kernel's OOM killer would end it: no exception, no result
+        return real(post, *args, **kwargs)
+
+    monkeypatch.setattr(import_core, "submission", dies)
+    with pytest.raises(ExportError, match=r"a process scrubbing the posts stopped .*nothing was imported"):
+        import_export(Desk(repo), "wordpress", export.path, export.media, processes=2)
+    assert submission_refs(repo) == []
+    git_dir = Path(git(repo, "rev-parse", "--git-dir").strip())
+    assert not list((repo / git_dir / "objects" / "pack").glob("tmp_pack_*"))
 
 
 def test_wordpress_markup_rule_examples():
@@ -311,19 +340,34 @@ def test_invoke_import_then_accept_build_and_audit(site_repo, tmp_path):
     assert re.search(r"cut\.xml: line \d+, column \d+: .*nothing was imported", refused.stderr)
 
     desk = Desk(repo)
-    for sid in sids:
-        desk.accept(sid)
-    essays = repo / "content" / "essays"
-    assert len(list(essays.glob("*.md"))) >= len(sids)
+    accepted = [desk.accept(sid).essay.relative_to(repo).as_posix() for sid in sids]
+    pages = sorted(a for a in accepted if a.startswith("content/pages/"))
+    assert pages == ["content/pages/about-the-clinic-blog.md", "content/pages/about-this-blog.md"]
+    assert len(accepted) - len(pages) == 8 and all(a.startswith("content/essays/") for a in accepted if a not in pages)
     out = tmp_path / "output"
     built = run_build(repo / "content", out)
     assert built.returncode == 0, built.log[-4000:]
-    audited = subprocess.run([INVOKE, "audit", str(out)], cwd=ROOT, capture_output=True, text=True)
+    handover = paths.policy_path({"ANONYMIZE_REPORT_PATH": str(built.report_path)}, out)  # this build's own
+    audited = subprocess.run([INVOKE, "audit", str(out), "--policy", handover], cwd=ROOT, capture_output=True,
+                             text=True)
     assert audited.returncode == 0, audited.stderr[-3000:]
     page = (out / "essays" / "the-longest-night" / "index.html").read_text("utf-8")
     assert "Nobody reads the rota until it is too late." in page and "/images/" in page
+    # the day the old site published it, and only the day
+    assert '<time datetime="2024-03-05">5 March 2024</time>' in page
+    assert '<time datetime="2024-03-04">4 March 2024</time>' in (out / "essays" / "blocks-and-rotas" /
+                                                                 "index.html").read_text("utf-8")
+    # pages are pages: at /<slug>/, with no date, category or tags, and in no list of essays
+    about = (out / "about-this-blog" / "index.html").read_text("utf-8")
+    assert "This blog is about nights." in about and "<time" not in about and "/category/" not in about.split(
+        "<article", 1)[1]
+    assert not (out / "essays" / "about-this-blog").exists()
+    archives = (out / "archives" / "index.html").read_text("utf-8")
+    assert "about-this-blog" in archives.split("<main", 1)[0]  # the site's menu lists pages
+    assert "about-this-blog" not in archives.split("<main", 1)[1] and "the-longest-night" in archives
     site_text = "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*") if p.suffix in (".html", ".xml"))
     assert not [v for v in ig.PLANTED if v.lower() in site_text.lower()]
+    assert not [t for t in ig.POST_TIMES if t[:5] in site_text]
     assert planted_in(repo) == before
 
 
@@ -447,3 +491,113 @@ def test_a_post_over_the_essay_size_limit_is_named_and_the_rest_comes_over(tmp_p
     # raised limit: the same export brings the refused post over (it was not recorded as imported)
     again = import_export(Desk(repo, max_essay_bytes=100_000), "wordpress", path)
     assert len(again.imported) == 1 and again.skipped["already imported (an earlier run)"] == 1
+
+
+# --- pages become pages; posts keep the day they were first published ----------------------------------------------
+FIRST_DAYS = {  # title -> the day the old site showed (None: no day kept, accept dates it)
+    "wordpress": {"The Longest Night": "2024-03-05", "Blocks and Rotas": "2024-03-04", "Scheduled for Friday": None,
+                  "About This Blog": None},
+    "blogger": {"Clinic Notes": "2019-05-01", "About the Clinic Blog": None},
+    "blogger-takeout": {"Clinic Notes": "2019-05-01", "Scheduled Clinic": None, "About the Clinic Blog": None},
+    "medium": {"Ward Notes": "2018-03-05", "Second Post": "2018-03-05"},
+    "substack": {"Clinic Letters": "2024-03-05", "Paid Notes": "2024-03-06"},
+}
+
+
+@pytest.mark.parametrize("fmt", list(MAKERS))
+def test_posts_keep_their_first_day_and_pages_become_pages(fmt, tmp_path):
+    export = MAKERS[fmt](tmp_path / "export")
+    repo = new_repo(tmp_path / "repo")
+    result = import_export(Desk(repo), fmt.split("-")[0], export.path, export.media)
+    by_title = {}
+    for item in result.imported:
+        text = stored(repo, item.sid)
+        by_title[re.search(r"^Title: (.*)$", text, re.M).group(1)] = (item.sid, text)
+    assert set(by_title) == set(FIRST_DAYS[fmt])
+    for title, day in FIRST_DAYS[fmt].items():
+        dates = re.findall(r"^Date: (.*)$", by_title[title][1], re.M)
+        assert dates == ([day] if day else []), (title, dates)
+    # a day, never the time of day or the zone, in any object
+    assert planted_in(repo) == []
+    objects = every_object(repo)
+    assert not re.search(r"\d\d:\d\d:\d\d|[+-]0[78]:?00\b", objects.replace("+0000", ""))
+
+    today = datetime.now(UTC).date().isoformat()
+    desk = Desk(repo)
+    for title, (sid, _) in by_title.items():
+        decision = desk.accept(sid)
+        text = decision.essay.read_text("utf-8")
+        rel = decision.essay.relative_to(repo).as_posix()
+        if title in export.pages:
+            assert rel.startswith("content/pages/"), rel
+            assert not re.search(r"^(Date|Category|Tags|Series|Source-format|Submitted):", text, re.M), text
+            assert re.search(r"^Slug: [a-z0-9-]+$", text, re.M) and f"Title: {title}" in text
+        else:
+            assert rel.startswith("content/essays/"), rel
+            assert re.findall(r"^Date: (.*)$", text, re.M) == [FIRST_DAYS[fmt][title] or today]
+    assert not list((repo / "content" / "essays").glob("about*"))
+
+
+def _page_submission(repo: Path, tmp_path: Path) -> str:
+    export = ig.wordpress_export(tmp_path / "export")
+    result = import_export(Desk(repo), "wordpress", export.path, export.media)
+    return next(i.sid for i in result.imported if i.kind == "page")
+
+
+def test_a_page_is_refused_a_category_and_a_slug_the_site_or_another_page_uses(site_repo, tmp_path):
+    from anonymize.cli import Refused
+    from anonymize.desk.desk import for_project
+
+    desk = for_project(site_repo)
+    assert {"search", "prepare", "essays", "tag", "feeds", "images", "archives"} <= desk.reserved
+    sid = _page_submission(site_repo, tmp_path)
+    head = git(site_repo, "rev-parse", "HEAD")
+    for slug, category, said in (("search", None, "search/ is where the site's own"),
+                                 ("about", None, "content/pages/about.md already exists"),
+                                 (None, "Essays", "pages have no category")):
+        with pytest.raises(Refused) as refused:
+            desk.accept(sid, slug, category)
+        assert said in str(refused.value) and "nothing was changed" in str(refused.value)
+    assert git(site_repo, "rev-parse", "HEAD") == head and git(site_repo, "status", "--porcelain") == ""
+    (site_repo / "content" / "pages" / "night-notes.md").write_text("Title: Other\nSlug: our-blog\n\nText.\n")
+    with pytest.raises(Refused, match="already has the slug our-blog"):
+        desk.accept(sid, "our-blog")
+    (site_repo / "content" / "pages" / "night-notes.md").unlink()
+    decision = desk.accept(sid, "our-blog")
+    assert decision.essay == site_repo / "content" / "pages" / "our-blog.md"
+    assert git(site_repo, "log", "-1", "--format=%s").strip() == f"Accept submission {sid} as pages/our-blog"
+
+
+def test_preview_of_a_page_builds_it_as_a_page(site_repo, tmp_path):
+    from anonymize.desk.desk import for_project
+
+    sid = _page_submission(site_repo, tmp_path)
+    dest = tmp_path / "preview-content"
+    page = for_project(site_repo).preview_content(sid, site_repo / "content", dest)
+    assert page == f"preview-{sid}/index.html"
+    text = (dest / "pages" / f"preview-{sid}.md").read_text("utf-8")
+    assert "This blog is about nights." in text and not re.search(r"^(Date|Category|Tags):", text, re.M)
+
+
+def test_review_reads_every_imported_branch_through_a_fixed_number_of_git_processes(tmp_path, monkeypatch):
+    export = ig.wordpress_bulk(tmp_path / "bulk.xml", tmp_path / "uploads", 30)
+    repo = new_repo(tmp_path / "repo")
+    result = import_export(Desk(repo), "wordpress", export, tmp_path / "uploads")
+    started = []
+    real = subprocess.Popen
+
+    def counting(args, *rest, **kwargs):
+        started.append(args)
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counting)
+    found = pending(repo)
+    assert len(started) <= 3, started  # for-each-ref, rev-parse, one cat-file --batch: not two per branch
+    assert sorted(p.id for p in found) == sorted(i.sid for i in result.imported)
+    assert {p.title for p in found} == {f"Essay number {i}" for i in range(30)}
+    assert all(p.ref == f"submission/{p.id}" and p.path == f"submissions/{p.id}/index.md" for p in found)
+    one = result.imported[7].sid
+    assert [p.id for p in pending(repo, one)] == [one]
+    monkeypatch.setattr(subprocess, "Popen", real)
+    Desk(repo).reject(one, "not ours")
+    assert one not in {p.id for p in pending(repo)} and len(pending(repo)) == 29

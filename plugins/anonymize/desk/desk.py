@@ -1,6 +1,14 @@
 """The desk's verbs: intake, acknowledge, accept, reject, preview. Each is one ordinary git commit under the desk
 identity.
 
+Essays and pages: a submission marked `Source-format: <format> page` (a page of an imported site) is accepted
+as a Pelican page in content/pages/ (title, slug, summary; no date, category, tags or series, which pages do not
+have), every other submission as an essay in content/essays/.
+
+Dates: an essay is dated to the publication day accept gives it, unless its submission already carries a
+`Date:` day: the day an imported post was first published on the old site (see importers/core.py), kept so an
+archive keeps its chronology. Only a day is ever written, never a time or a zone.
+
 Where a submission's original lives: from intake until the decision, only on its own branch `submission/<id>`
 (the editor edits it there). Accept and reject write the decision as one new commit on the editor's branch (main),
 which never has the submission branch as a parent, and then delete that branch: no ref reaches the unedited text
@@ -29,6 +37,47 @@ from anonymize.scrub.paths import segment_problem
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SUBMISSION_ONLY = ("submitted", "source_format")
+# Header keys an essay has and a Pelican page does not (a page has a title, a slug, a summary and its text).
+NOT_ON_PAGES = ("date", "category", "tags", "series", "series_index", "response_to", "pen_name")
+# First path segments the site's own output uses (our pelicanconf.py): a page there would overwrite it, or be
+# overwritten. `Desk.from_settings` adds the segments of the project's own *_SAVE_AS, *_URL and feed settings.
+RESERVED_PAGE_SLUGS = frozenset({"essays", "category", "tag", "tags", "categories", "archives", "search", "prepare",
+                                 "feeds", "theme", "images", "pagefind", "index", "404", "robots", "robots.txt",
+                                 "author", "authors", "drafts", "sitemap.xml", "static", "pages"})
+
+
+def is_page(header: dict[str, str]) -> bool:
+    """A submission to publish as a page: an imported site's page (`Source-format: wordpress page`)."""
+    return header.get("source_format", "").strip().endswith(" page")
+
+
+def reserved_slugs(settings: dict) -> frozenset[str]:
+    """First path segments the project's settings give the site's own output, for pages not to take."""
+    found = set(RESERVED_PAGE_SLUGS)
+    for key, value in settings.items():
+        if not isinstance(value, str) or not (key.endswith(("_SAVE_AS", "_URL", "_PATHS", "_DIR"))
+                                              or key.startswith(("FEED_", "CATEGORY_FEED", "TAG_FEED"))):
+            continue
+        first = value.strip("/").split("/", 1)[0]
+        if first and "{" not in first and key not in ("PAGE_URL", "PAGE_SAVE_AS"):
+            found.add(first.lower())
+    for name in settings.get("DIRECT_TEMPLATES") or ():
+        found.add(str(name).lower())
+    for path in settings.get("STATIC_PATHS") or ():
+        found.add(str(path).strip("/").split("/", 1)[0].lower())
+    return frozenset(found)
+
+
+def submitted_day(sid: str, header: dict[str, str]) -> date | None:
+    """The day a submission already carries (an imported post's first publication), or None."""
+    value = header.get("date", "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Refused(f"{sid}: Date: {value!r} is not a day: write it as YYYY-MM-DD on the submission's branch, "
+                      "or delete the line to date it on acceptance; nothing was changed") from None
 
 
 @dataclass
@@ -92,13 +141,14 @@ class Desk:
     email: str = "desk@unsigned.invalid"
     publish_days: tuple[str, ...] = ()
     max_essay_bytes: int | None = None
+    reserved: frozenset[str] = RESERVED_PAGE_SLUGS
 
     @classmethod
     def from_settings(cls, repo: Path, settings: dict) -> Desk:
         return cls(repo, settings.get("ANONYMIZE_DESK_NAME") or cls.name,
                    settings.get("ANONYMIZE_DESK_EMAIL") or cls.email,
                    tuple(d.lower()[:3] for d in settings.get("ANONYMIZE_PUBLISH_DAYS") or ()),
-                   settings.get("ANONYMIZE_MAX_ESSAY_BYTES"))
+                   settings.get("ANONYMIZE_MAX_ESSAY_BYTES"), reserved_slugs(settings))
 
     def env(self) -> dict[str, str]:
         return gitdesk.desk_env(self.name, self.email, gitdesk.today())
@@ -147,8 +197,9 @@ class Desk:
     # --- acknowledge ------------------------------------------------------------------
     def acknowledge(self, sid: str, item: str) -> str:
         """Record a finding the essay has as acknowledged, in a pending submission or in an accepted essay (slug)."""
-        essay = f"content/essays/{sid}.md"
-        if segment_problem(sid) is None and (self.repo / essay).is_file():
+        essay = next((f"content/{folder}/{sid}.md" for folder in ("essays", "pages")
+                      if segment_problem(sid) is None and (self.repo / f"content/{folder}/{sid}.md").is_file()), "")
+        if essay:
             source, path = None, essay
             header, body = parse((self.repo / essay).read_text("utf-8"))
         else:
@@ -202,33 +253,72 @@ class Desk:
                           "from main (the decision is one commit on main; the submission branch is then deleted)")
 
     def essay_for(self, source: Source, slug: str, category: str | None, day: date) -> tuple[str, dict[str, bytes]]:
-        """The essay's text as it goes into content/essays/, and its images."""
+        """The essay's text as it goes into content/essays/, and its images. `day` dates it unless the
+        submission carries its own day (an imported post's first publication)."""
         header, body = source.text()
         images = source.images()
+        kept = submitted_day(source.sid, header)
         header = {k: v for k, v in header.items() if k not in SUBMISSION_ONLY}
         header["slug"] = slug
-        header["date"] = day.isoformat()
+        header["date"] = (kept or day).isoformat()
         if category:
             header["category"] = category
         header.setdefault("category", "Essays")
         return render(header, link_images(body, list(images))), images
 
+    def page_for(self, source: Source, slug: str) -> tuple[str, dict[str, bytes], list[str]]:
+        """The page's text as it goes into content/pages/, its images, and the essay-only keys it lost."""
+        header, body = source.text()
+        images = source.images()
+        dropped = [k for k in NOT_ON_PAGES if header.get(k, "").strip()]
+        header = {k: v for k, v in header.items() if k not in SUBMISSION_ONLY and k not in NOT_ON_PAGES}
+        header["slug"] = slug
+        return render(header, link_images(body, list(images))), images, dropped
+
+    def page_slug_problem(self, slug: str) -> str | None:
+        """Why `slug` cannot be a page's: the site's own output is there, or another page has it."""
+        if slug.lower() in self.reserved:
+            return f"{slug}/ is where the site's own {slug} pages or files are written"
+        pages = self.repo / "content" / "pages"
+        if (pages / f"{slug}.md").exists():
+            return f"content/pages/{slug}.md already exists"
+        for other in sorted(pages.glob("*.md")) if pages.is_dir() else []:
+            header, _ = parse(other.read_text("utf-8", "replace").split("\n\n", 1)[0] + "\n")
+            if header.get("slug", other.stem).strip().lower() == slug.lower():
+                return f"{other.relative_to(self.repo)} already has the slug {slug}"
+        return None
+
     def accept(self, sid: str, slug: str | None = None, category: str | None = None) -> Decision:
         self._on_main(sid)
         source = self.locate(sid)
         header, _ = source.text()
+        page = is_page(header)
         slug = slug or slugify(header.get("title", sid), regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
         if segment_problem(slug):
             raise Refused(f"--slug {slug}: {segment_problem(slug)} (e.g. the-night-shift); nothing was changed")
-        if (self.repo / "content" / "essays" / f"{slug}.md").exists():
-            raise Refused(f"content/essays/{slug}.md: already exists: choose another --slug; nothing was changed")
-        text, images = self.essay_for(source, slug, category, self.publication_day())
-        files = {f"content/essays/{slug}.md": text.encode()}
+        if page:
+            if category:
+                raise Refused(f"{sid}: is a page (Source-format: {header.get('source_format')}): pages have no "
+                              "category: accept it without --category; nothing was changed")
+            problem = self.page_slug_problem(slug)
+            if problem:
+                raise Refused(f"--slug {slug}: {problem}: choose another --slug; nothing was changed")
+            text, images, dropped = self.page_for(source, slug)
+            kind, target = "pages", f"content/pages/{slug}.md"
+        else:
+            if (self.repo / "content" / "essays" / f"{slug}.md").exists():
+                raise Refused(f"content/essays/{slug}.md: already exists: choose another --slug; nothing was changed")
+            text, images = self.essay_for(source, slug, category, self.publication_day())
+            kind, target, dropped = "essays", f"content/essays/{slug}.md", []
+        files = {target: text.encode()}
         for name, data in images.items():
             if not (self.repo / "content" / "images" / name).exists():
                 files[f"content/images/{name}"] = data
-        notes = self._decide(source, files, "accepted", slug, f"Accept submission {sid} as essays/{slug}")
-        return Decision(self.repo / "content" / "essays" / f"{slug}.md", notes)
+        notes = self._decide(source, files, "accepted", slug, f"Accept submission {sid} as {kind}/{slug}")
+        if dropped:
+            notes.insert(0, f"{target}: a page has no {', '.join(k.replace('_', ' ') for k in dropped)}: "
+                            "not kept (they stay in the submission's history until invoke purge)")
+        return Decision(self.repo / target, notes)
 
     def reject(self, sid: str, reason: str) -> Decision:
         if not reason.strip():
@@ -292,13 +382,18 @@ class Desk:
         source = self.locate(sid)
         shutil.copytree(content, dest, symlinks=True)
         slug = f"preview-{sid}"
-        text, images = self.essay_for(source, slug, "Preview", self.publication_day())
+        if is_page(source.text()[0]):
+            text, images, _ = self.page_for(source, slug)
+            folder, page = "pages", f"{slug}/index.html"
+        else:
+            text, images = self.essay_for(source, slug, "Preview", self.publication_day())
+            folder, page = "essays", f"essays/{slug}/index.html"
         (dest / "images").mkdir(exist_ok=True)
         for name, data in images.items():
             (dest / "images" / name).write_bytes(data)
-        (dest / "essays").mkdir(exist_ok=True)
-        (dest / "essays" / f"{slug}.md").write_text(text, "utf-8")
-        return f"essays/{slug}/index.html"
+        (dest / folder).mkdir(exist_ok=True)
+        (dest / folder / f"{slug}.md").write_text(text, "utf-8")
+        return page
 
 
 def for_project(root: Path, settings_file: str = "pelicanconf.py") -> Desk:

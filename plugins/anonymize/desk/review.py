@@ -43,15 +43,19 @@ def pending(repo: Path, only: str | None = None) -> list[Pending]:
         text = index.read_text("utf-8")
         seen[sid] = Pending(sid, parse(text)[0].get("title", ""), f"submissions/{sid}/index.md", "working tree",
                             findings_for(text))
-    for branch in gitdesk.branches(repo, BRANCH_PREFIX):
-        for path in gitdesk.ls(repo, branch, "submissions/"):
-            if not path.endswith("/index.md"):
-                continue
-            sid = path.split("/")[1]
-            if sid in seen or sid in done or (only and sid != only):
-                continue
-            text = gitdesk.show(repo, branch, path).decode("utf-8")
-            seen[sid] = Pending(sid, parse(text)[0].get("title", ""), path, branch, findings_for(text))
+    # Every branch is read through one git process (two per branch took 35 s over 300 imported posts).
+    with gitdesk.Objects(repo) as objects:
+        for branch in gitdesk.branches(repo, BRANCH_PREFIX):
+            ref = f"refs/heads/{branch}"
+            for mode, sid in objects.tree(f"{ref}:submissions"):
+                if mode != "40000" or sid in seen or sid in done or (only and sid != only):
+                    continue
+                path = f"submissions/{sid}/index.md"
+                found = objects.read(f"{ref}:{path}")
+                if found is None or found[0] != "blob":
+                    continue
+                text = found[1].decode("utf-8")
+                seen[sid] = Pending(sid, parse(text)[0].get("title", ""), path, branch, findings_for(text))
     return list(seen.values())
 
 

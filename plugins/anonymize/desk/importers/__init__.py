@@ -34,11 +34,11 @@ def reader_for(fmt: str, export: Path):
 
 
 def import_export(desk, fmt: str, export: Path, media: Path | None = None, drafts: bool = False,
-                  progress: Callable[[str, int, int], None] | None = None) -> Result:
+                  progress: Callable[[str, int, int], None] | None = None, processes: int | None = None) -> Result:
     """Import `export` (a file in format `fmt`) into the desk's repository; see `core.run`."""
     if not export.is_file():
         raise ExportError(f"{export}: no such file")
-    return run(desk, reader_for(fmt, export), export, media, drafts, progress)
+    return run(desk, reader_for(fmt, export), export, media, drafts, progress, processes)
 
 
 def report_lines(result: Result) -> list[str]:
@@ -67,8 +67,11 @@ def report_lines(result: Result) -> list[str]:
             lines.extend(f"  {item.sid}: {note}" for note in item.notes)
     if pages:
         lines.append(f"pages ({', '.join(i.sid for i in result.imported if i.kind == 'page')}) are submissions "
-                     "marked 'Source-format: ... page': review and accept them like posts, then move each accepted "
-                     "file from content/essays/ to content/pages/ (invoke accept writes essays only)")
+                     "marked 'Source-format: ... page': review them like posts; invoke accept makes each a page "
+                     "(content/pages/, no date, category or tags)")
+    if any(i.kind == "post" for i in result.imported):
+        lines.append("each published post keeps the day the old site showed it (Date: in its submission, never the "
+                     "time); invoke accept keeps that day")
     if result.imported:
         lines.append("review them: .venv/bin/invoke review   (or one: invoke review ID; accept: invoke accept ID)")
     return lines

@@ -4,7 +4,8 @@
 Posts and pages come over with their labels as tags (Blogger has no
 categories). Comments, authors (names, profile links, e-mails), the blog's
 settings (which include the administrators' e-mail addresses), the template,
-locations (a place name and coordinates per post) and all times stay behind,
+locations (a place name and coordinates per post) and all times stay behind (a published post keeps its
+day, in the blog's own zone),
 counted by kind.
 """
 
@@ -14,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from anonymize.desk.importers.core import ExportError, Post, own_address
+from anonymize.desk.importers.core import ExportError, Post, day_of, own_address
 from anonymize.desk.importers.xmlstream import local, stream
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -69,7 +70,7 @@ class Reader:
 
     def _entry(self, entry, n: int, base: str) -> Post | None:
         kind, status, labels = "", "publish", []
-        title = content = guid = ""
+        title = content = guid = published = ""
         for child in entry:
             ns, name = local(child.tag)
             if name == "category":
@@ -88,6 +89,8 @@ class Reader:
                 title = child.text or ""
             elif name == "content" and ns == ATOM:
                 content = child.text or ""
+            elif name == "published" and ns == ATOM:
+                published = child.text or ""
             elif name == "id" and ns == ATOM:
                 guid = (child.text or "").strip()
             elif name == "author":
@@ -101,4 +104,5 @@ class Reader:
             return None
         own = tuple(a for a in (own_address(base),) if a)
         return Post(guid=guid or f"entry-{n}", title=title, html=content, kind=kind, status=status,
-                    tags=labels, base_url=base, own=own, own_pages=self.pages, where=f"entry {n}")
+                    tags=labels, base_url=base, own=own, own_pages=self.pages, where=f"entry {n}",
+                    published=day_of(published))

@@ -3,7 +3,8 @@
 Each published post's title (`p-name`), subtitle (`p-summary`, kept as the
 summary when it is not just the opening words) and body (`e-content`) come
 over; the footer (author, profile link, publication time, canonical link)
-does not. Drafts are `draft_*` files, or posts without a publication time.
+does not (a published post keeps its day, in UTC as Medium exports it).
+Drafts are `draft_*` files, or posts without a publication time.
 The rest of the archive (profile, sessions, IP addresses, claps,
 bookmarks, highlights, follows, ...) is never read past its name; each
 folder is counted in the report. Medium's export has no tags.
@@ -19,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from bs4 import BeautifulSoup
 
 from anonymize.desk.importers.archive import open_zip, read_text
-from anonymize.desk.importers.core import ExportError, Post, own_address
+from anonymize.desk.importers.core import ExportError, Post, day_of, own_address
 
 POST = re.compile(r"^posts/[^/]+\.html?$", re.I)
 DRAFT = re.compile(r"(^draft_|--DRAFT(?:-[0-9a-f]+)?$)", re.I)
@@ -88,4 +89,4 @@ class Reader:
         m = HEX_ID.search(stem)
         guid = m.group(1) if m else stem
         return Post(guid=guid, title=title, html=body.decode_contents(), status=status, summary=subtitle,
-                    own=own, where=name)
+                    own=own, where=name, published=day_of(published.get("datetime")) if published else None)

@@ -1,7 +1,7 @@
 """Substack export archives: `posts.csv` (one row per post) and `posts/<post_id>.html` (the body).
 
 Published newsletters and podcasts come over with their subtitle as the
-summary; drafts (`is_published` false) only when asked; discussion threads
+summary and their day (`post_date`, UTC); drafts (`is_published` false) only when asked; discussion threads
 never (they are readers' comments). Subscription boxes, subscribe and share
 buttons go here; a tweet card becomes a quotation. Subscriber lists
 (`email_list*.csv`) and per-post delivery and open records are never read
@@ -20,7 +20,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from anonymize.desk.importers.archive import open_zip, read_text
-from anonymize.desk.importers.core import ExportError, Post, own_address
+from anonymize.desk.importers.core import ExportError, Post, day_of, own_address
 
 REQUIRED = ("post_id", "title")
 DROP_CLASSES = ("subscription-widget-wrap", "subscription-widget-wrap-editor", "subscription-widget",
@@ -87,8 +87,8 @@ class Reader:
                     yield post
 
     def _row(self, archive, row: dict[str, str], line: int) -> Post | None:
-        self.dropped["post times and delivery times"] += sum(1 for k in ("post_date", "email_sent_at",
-                                                                          "inbox_sent_at") if row.get(k, "").strip())
+        self.dropped["post times (the day is kept) and delivery times"] += sum(
+            1 for k in ("post_date", "email_sent_at", "inbox_sent_at") if row.get(k, "").strip())
         if row.get("podcast_url", "").strip():
             self.dropped["podcast audio addresses (not kept)"] += 1
         kind = row.get("type", "newsletter").strip().lower() or "newsletter"
@@ -103,7 +103,8 @@ class Reader:
         html = self._body(read_text(archive, self.path, name))
         return Post(guid=row["post_id"].strip(), title=row.get("title", ""), html=html,
                     kind="page" if kind == "page" else "post", status="publish" if published else "draft",
-                    summary=row.get("subtitle", ""), own=tuple(sorted(self.own)), where=f"posts.csv line {line}")
+                    summary=row.get("subtitle", ""), own=tuple(sorted(self.own)), where=f"posts.csv line {line}",
+                    published=day_of(row.get("post_date")))
 
     def _body(self, html: str) -> str:
         soup = BeautifulSoup(html, "html.parser")

@@ -6,8 +6,8 @@ has one category) and its tags; the excerpt as the summary; images the
 posts show (inline, in galleries, the featured image). What never does:
 author records, `dc:creator`, comments, pingbacks and trackbacks with their
 names, e-mails, IP addresses and times, post and comment meta, dates and
-times, slugs, GUIDs, attachments no post shows, menus, reusable blocks and
-other post types. Each is counted, by kind, in the import report.
+times (each published post keeps only its day, see core.py), slugs, GUIDs,
+attachments no post shows, menus, reusable blocks and other post types. Each is counted, by kind, in the import report.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from anonymize.desk.importers.core import ExportError, Post, own_address
+from anonymize.desk.importers.core import ExportError, Post, day_of, own_address
 from anonymize.desk.importers.media import SIZE_SUFFIX
 from anonymize.desk.importers.wordpress_markup import Context, to_html
 from anonymize.desk.importers.xmlstream import local, stream
@@ -31,6 +32,7 @@ COMMENT_KINDS = {"pingback": "pingbacks", "trackback": "trackbacks"}
 UNCATEGORISED = {"uncategorized", "uncategorised", "non classé", "sin categoría", "allgemein"}
 
 
+@lru_cache(maxsize=1024)
 def _name(tag: str) -> str:
     ns, name = local(tag)
     if ns.startswith(WP):
@@ -190,7 +192,8 @@ class Reader:
         return Post(guid=guid, title=html.unescape(fields.get("title", "")), html=body,
                     kind=kind, status=status, category=real[0] if real else "", tags=real[1:] + tags,
                     summary=excerpt, base_url=self.base_url, own=tuple(sorted(self.own)),
-                    where=f"item {n} (post id {pid})")
+                    where=f"item {n} (post id {pid})",
+                    published=day_of(fields.get("wp:post_date"), fields.get("wp:post_date_gmt"), fields.get("pubDate")))
 
 
 GALLERY = re.compile(r"""\[gallery\b(?:[^\[\]]*?\bids=["']?([\d,\s]+))?""", re.I)

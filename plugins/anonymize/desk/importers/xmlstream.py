@@ -13,6 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from anonymize.desk.importers.core import ExportError
@@ -68,8 +69,9 @@ def stream(path: Path, record_depth: int, tally: Counter, what: str,
         raise ExportError(f"{path}: cannot be read ({exc.strerror or exc}); nothing was imported") from None
 
 
+@lru_cache(maxsize=1024)
 def local(tag: str) -> tuple[str, str]:
-    """(namespace, local name) of an ElementTree tag."""
+    """(namespace, local name) of an ElementTree tag (an export has a few dozen, met millions of times)."""
     if tag.startswith("{"):
         ns, _, name = tag[1:].partition("}")
         return ns, name
