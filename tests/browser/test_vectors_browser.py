@@ -6,7 +6,9 @@ script runs (alert, confirm, prompt and print are replaced by recorders before
 any page script, and a vector that runs calls one of them), no element carries
 an event-handler attribute, no request leaves 127.0.0.1, and every marker
 paragraph that Chromium shows when it loads the *unscrubbed* HTML of an essay
-(what Markdown made of it, before the scrubber) is on the built page.
+(what Markdown made of it, before the scrubber) is on the built page. Each
+essay's heading, deck and description show its title and summary as written.
+A last test searches the site with Pagefind's own UI.
 """
 
 from __future__ import annotations
@@ -54,8 +56,12 @@ INSPECT = """() => {
     if (range.getClientRects().length) seen.push(node.data);
   }
   const h1 = document.querySelector("h1");
+  const deck = document.querySelector("article.essay .deck");
+  const description = document.querySelector('meta[name="description"]');
   return {ran: window.__ran, handlers, unsafe, scripts, embeds, title: document.title,
-          text: seen.join("").replace(/\\s+/g, " "), h1: h1 ? h1.innerText : ""};
+          text: seen.join("").replace(/\\s+/g, " "), h1: h1 ? h1.innerText : "",
+          deck: deck ? deck.textContent : "", deckElements: deck ? deck.querySelectorAll("*").length : 0,
+          description: description ? description.content : ""};
 }"""
 
 
@@ -111,7 +117,7 @@ class Loader:
                 self.page.wait_for_timeout(100)
         if found is None:
             found = {"ran": [], "handlers": [], "unsafe": [], "scripts": [], "embeds": [], "title": "", "text": "",
-                     "h1": ""}
+                     "h1": "", "deck": "", "deckElements": 0, "description": ""}
         found["navigated"] = [self.page.url] if self.page.url != url else []
         foreign = [u for u in self.requests if urlsplit(u).scheme not in ("data", "blob", "about")
                    and urlsplit(u).netloc != self.local]
@@ -190,6 +196,12 @@ def test_no_vector_runs_loads_or_loses_prose_on_any_built_page(context, built, s
                     lost.append((v.slug, v.html[:60], missing))
                 if not found["h1"].startswith(f"T{v.index:03d} "):
                     problems.append((v.slug, "h1", found["h1"][:60]))
+                # The summary is text as the title is: the deck and the description show it as written.
+                summary = _shown(f"S{v.index:03d} {v.one_line}")
+                if _shown(found["deck"]) != summary or found["deckElements"]:
+                    problems.append((v.slug, "deck", found["deck"][:60], found["deckElements"]))
+                if _shown(found["description"]) != summary:
+                    problems.append((v.slug, "description", found["description"][:60]))
         loader.close()
     assert len(pages) > 2 * len(every)
     assert problems == []

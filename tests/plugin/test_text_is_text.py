@@ -160,6 +160,32 @@ def test_every_summary_is_text_in_both_feeds(built):
     assert missing == []
 
 
+def test_the_search_record_holds_the_title_and_the_summary_as_text(built):
+    """Pagefind's record of each essay (what its UI shows) has the title and the summary as the writer's text."""
+    import gzip
+    import json
+
+    result, every = built
+    records = {}
+    for path in (result.output / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        records[record["url"]] = record
+    problems = []
+    for v in every:
+        record = next((r for u, r in records.items() if re.fullmatch(rf"/essays/{v.slug}(-[^/]*)?/", u)), None)
+        if record is None:
+            problems.append((v.slug, "no record"))
+            continue
+        title, summary = as_text(f"T{v.index:03d} {v.one_line}"), as_text(f"S{v.index:03d} {v.one_line}")
+        if record["meta"].get("title") != title:
+            problems.append((v.slug, "title", record["meta"].get("title", "")[:80]))
+        if summary not in " ".join(record["content"].split()):
+            problems.append((v.slug, "summary", record["content"][:120]))
+    assert problems == []
+
+
 @pytest.mark.parametrize("feed", ["all.atom.xml", "all.rss.xml"])
 def test_feeds_parse_strictly(built, feed):
     result, _ = built
