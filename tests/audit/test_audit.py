@@ -170,7 +170,7 @@ def test_acknowledged_values_pass(clean_site, tmp_path):
 def test_invoke_audit_exit_code_and_output(site, clean_site, tmp_path):
     invoke = str(Path(sys.executable).parent / "invoke")
     # a copy of the built folder keeps its build's hand-over (the same pages): pen names pass
-    handover = paths.policy_path({"ANONYMIZE_REPORT_PATH": str(ROOT / ".unsigned" / "build-report.json")}, site.output)
+    handover = paths.policy_path({"ANONYMIZE_REPORT_PATH": str(site.report_path)}, site.output)
     ok = subprocess.run([invoke, "audit", str(clean_site), "--policy", handover], cwd=ROOT, capture_output=True,
                         text=True)
     assert ok.returncode == 0, ok.stderr

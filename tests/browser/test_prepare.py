@@ -24,6 +24,7 @@ import pyrage
 import pytest
 from browser import serve
 from conftest import CONTENT, ROOT, require_tool, run_build, settings_with
+from findings_corpus import generated
 
 from bench import corpus
 
@@ -273,43 +274,61 @@ def _desk_findings(text: str) -> Counter:
     return Counter((f.kind, f.text, f.line) for f in detect(text))
 
 
+def _detector_examples() -> list[str]:
+    """Every text of the detectors' own examples (detectors.toml: what each must find, where it must be quiet) and
+    of the postcode formats (tables.toml), once each."""
+    from anonymize.scrub.findings.registry import examples
+    from anonymize.scrub.findings.tables import tables
+
+    texts = []
+    for detector in examples().values():
+        texts += [found[0] for found in detector.get("finds", [])] + list(detector.get("quiet", []))
+    texts += [example[0] for postcode in tables()["postcodes"] for example in postcode.get("examples", [])]
+    return list(dict.fromkeys(texts))
+
+
 def test_page_and_desk_agree_on_the_labeled_examples(browser, prepare_site, capsys):
-    """The page's detector and the desk's (what `invoke review --json` reports) on the desk's labeled essays,
-    the sample essays and the bench's synthetic ones: the same (kind, text, line) findings."""
-    texts = [p.read_text("utf-8") for p in sorted((ROOT / "tests" / "corpus" / "findings").glob("*.md"))]
+    """The page's detector and the desk's (what `invoke review --json` reports) on the desk's labeled essays and
+    clean controls, the detectors' own examples, the 240 generated essays of the recall corpus
+    (tests/findings_corpus.py), the sample essays and the bench's synthetic ones: the same
+    (kind, text, line) findings. (Phone numbers are found by libphonenumber-js on the page and by phonenumbers at
+    the desk; the page gives libphonenumber-js the desk's local-only lengths, so both read the same numbers.)"""
+    findings = ROOT / "tests" / "corpus" / "findings"
+    paths = sorted(findings.glob("*.md")) + sorted(findings.glob("essays/*.md")) + sorted(findings.glob("control/*.md"))
+    texts = [p.read_text("utf-8") for p in paths]
     texts += [p.read_text("utf-8") for p in sorted((CONTENT / "essays").glob("*.md"))]
     texts += [corpus.essay(random.Random(i), i) for i in range(20)]  # the bench's synthetic essays, headers too
+    texts += _detector_examples()
+    texts += [essay.text for essay in generated()]  # the recall corpus: Faker's names and places in eight locales
     with serve(prepare_site) as base:
         context, page, _, _ = _open(browser, base)
         page_found = page.evaluate(
             "(texts) => texts.map(t => UnsignedPrepare.detect(t).map(f => [f.kind, f.text, f.line]))", texts)
+        missing = page.evaluate("document.getElementById('prepare-summary').textContent")
         context.close()
-    # The desk's name, place and institution detectors read name, word-frequency and gazetteer data that the page
-    # does not carry yet (issue 18's note): their agreement is measured and held to where it stands, not to 0.99.
-    lexicon = {"name", "place", "institution"}
-    both = union = both_rest = union_rest = 0
+    both = union = 0
+    kinds: dict[str, list[int]] = {}
     differ = []
     for text, js in zip(texts, page_found, strict=True):
         desk, ours = _desk_findings(text), Counter(tuple(x) for x in js)
         both += sum((desk & ours).values())
         union += sum((desk | ours).values())
-        rest_desk = Counter({k: n for k, n in desk.items() if k[0] not in lexicon})
-        rest_ours = Counter({k: n for k, n in ours.items() if k[0] not in lexicon})
-        both_rest += sum((rest_desk & rest_ours).values())
-        union_rest += sum((rest_desk | rest_ours).values())
-        if rest_desk != rest_ours:
-            differ.append({"desk only": list((rest_desk - rest_ours).elements()),
-                           "page only": list((rest_ours - rest_desk).elements())})
+        for found in desk | ours:
+            kinds.setdefault(found[0], [0, 0])
+            kinds[found[0]][0] += min(desk[found], ours[found])
+            kinds[found[0]][1] += max(desk[found], ours[found])
+        if desk != ours:
+            differ.append({"desk only": list((desk - ours).elements()), "page only": list((ours - desk).elements())})
     with capsys.disabled():
-        print(f"\nprepare page agreement with the desk: {both}/{union} findings ({both / union:.4f}); "
-              f"without names, places, institutions: {both_rest}/{union_rest} ({both_rest / union_rest:.4f})")
-    assert union >= 150 and union_rest >= 100
-    assert both_rest / union_rest >= 0.95, json.dumps(differ, indent=1)[:3000]  # measured 0.959: issue 18 asks 0.99
-    assert both / union >= 0.65  # measured 0.661 once the desk's lexicon detectors landed
+        print(f"\nprepare page agreement with the desk: {both}/{union} findings ({both / union:.4f}); by kind: "
+              + ", ".join(f"{k} {b}/{u}" for k, (b, u) in sorted(kinds.items())))
+    assert union >= 2500 and {"name", "place", "institution", "age", "iban", "national-id"} <= set(kinds)
+    assert "could not run" not in missing, missing  # every desk check runs on the page
+    assert both / union >= 0.99, json.dumps(differ, indent=1)[:3000]
 
 
 def test_page_weight_and_no_request_but_the_page(browser, prepare_site, capsys):
-    """Opening the page is one request for one self-contained document (and the site's icon)."""
+    """Opening the page is one request for one self-contained document (and the site's icon), within its budget."""
     with serve(prepare_site) as base:
         context = browser.new_context()
         responses = []
@@ -325,7 +344,10 @@ def test_page_weight_and_no_request_but_the_page(browser, prepare_site, capsys):
     with capsys.disabled():
         parts = ", ".join(f"{urlsplit(u).path} {n}" for u, n in sizes.items())
         print(f"\nprepare page weight: {total} bytes ({parts})")
-    assert total <= 450 * 1024
+    # The budget: the page's code, style and rules (~0.45 MB) and the desk's name, word and place data it needs to
+    # agree with `invoke review` (~1.0 MB as deflate + base64; 1.48 MB in all, 0.91 MB gzipped), with room for
+    # the data's next release, not for a second copy of it. Other pages keep their 30 KB (test_theme.py).
+    assert total <= 1600 * 1024
 
 
 def test_markdown_and_photos_beside_it(browser, prepare_site, desk_key, tmp_path):

@@ -11,48 +11,20 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import imagegen as gen
 import pytest
-from conftest import ROOT
-
-INVOKE = str(Path(sys.executable).parent / "invoke")
-EDITOR = ("Edith Editor-Realname", "edith.realname@hospital.example")
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
-
-
-def inv(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([INVOKE, *args], cwd=repo, capture_output=True, text=True)
+from deskrepo import EDITOR, git, inv, make_repo
 
 
 @pytest.fixture
 def site_repo(tmp_path) -> Path:
-    """A copy of the project in a fresh git repository, first commit by the editor."""
-    repo = tmp_path / "site"
-    repo.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        shutil.copy2(ROOT / name, repo / name)
-    for folder in ("plugins", "theme", "content"):
-        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (repo / "submissions").mkdir()
-    (repo / "submissions" / "README.md").write_text("Pending submissions.\n", "utf-8")
-    (repo / ".gitignore").write_text("output\n.sites/\n.unsigned/\ncache/\n__pycache__/\nnode_modules\n", "utf-8")
-    (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the prepare page's pinned npm packages
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", EDITOR[0])
-    git(repo, "config", "user.email", EDITOR[1])
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Site as the editor has it")
-    return repo
+    """A copy of the project in a fresh git repository, first commit by the editor (deskrepo.make_repo)."""
+    return make_repo(tmp_path)
 
 
 def desk_commits(repo: Path, ref: str) -> list[dict]:

@@ -159,3 +159,19 @@ def test_issue_examples_find_the_right_kind(text, kind, value):
 
 def test_new_york_is_a_state_not_york():
     assert [f for f in detect("I trained in New York and Texas.") if f.kind == "place"] == []
+
+
+def test_a_place_name_at_the_end_of_a_line_is_found_whole():
+    found = detect("She now works in Palo Alto\nand likes it.")
+    assert [(f.kind, f.text) for f in found] == [("place", "Palo Alto")]
+
+
+def test_header_values_are_read_as_paragraphs_and_keep_their_lines():
+    from anonymize.scrub.findings.essay import findings_for
+
+    text = ("Title: Nights at the ward\nCategory: Burnout\nSummary: She moved to Palo Alto\nTags: Priya Raman\n\n"
+            "Body.\n")
+    got = [(f.kind, f.text, f.line) for f in findings_for(text)]
+    assert ("place", "Palo Alto", 3) in got and ("name", "Priya Raman", 4) in got
+    # a value's first word has no word before it: the same findings as each value alone
+    assert got == [(k, t, n) for k, t, n in got if n in (3, 4)]

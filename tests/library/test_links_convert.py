@@ -83,3 +83,64 @@ def test_a_list_that_is_not_the_pinned_version_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1 and "is not the pinned" in err[0] and "update the pin" in err[0]
     assert not out.exists()
+
+
+def test_removeparam_rules_are_sorted_into_our_tables():
+    """uBO/AdGuard syntax, written here: each shape lands in its table, or is left with a reason."""
+    from anonymize.scrub.rules.urls_abp import convert_lines
+
+    c = convert_lines([
+        "! a comment with $removeparam=x",
+        "$removeparam=gclid",
+        "$removeparam=icid,domain=~shop.example|~other.example",
+        "$doc,removeparam=s_cid",
+        "||news.example^$removeparam=ref",
+        "$removeparam=cxt,domain=twitter.com|x.com",
+        "$removeparam=asc_source,domain=amazon.*",
+        "||www.ebay.$removeparam=mkevt",
+        "||api.example/widget/data^$removeparam=sid",
+        "||reddit.com^$doc,removeparam=/deep_link=/",
+        "$removeparam=/^weekend-link-\\d{6}$/",
+        "||tracker.example/click$removeparam",
+        "||store.example/item$removeparam=~id",
+        "$denyallow=a.example,removeparam=cmpid",
+        "||cdn.example/x.js$script,removeparam=v",
+        "||ads.example^$removeparam=r,domain=news.example",
+        "||sso.example^$removeparam=q,app=foo.exe",
+        "$removeparam=dropme",
+        "$removeparam=dropme,badfilter",
+        "@@||tix.example^$removeparam=irclickid",
+        "@@||web.archive.org/*/http$removeparam",
+        "@@||cdn.example^$removeparam=v,xhr",
+        "example.org##.banner",
+    ])
+    assert c.names == {"gclid": set(), "icid": {"shop.example", "other.example"}, "s_cid": set(),
+                       "cmpid": {"a.example"}}
+    assert c.scoped == {"news.example": {"ref"}, "twitter.com": {"cxt"}, "x.com": {"cxt"},
+                        "amazon.*": {"asc_source"}, "www.ebay.*": {"mkevt"}}
+    by_rule = {r["rule"]: r for r in c.rules}
+    assert by_rule["||api.example/widget/data^$removeparam=sid"]["names"] == ["sid"]
+    assert by_rule["||reddit.com^$doc,removeparam=/deep_link=/"]["pairs"] == "deep_link="
+    assert by_rule["$removeparam=/^weekend-link-\\d{6}$/"]["pairs"] == "^weekend-link-\\d{6}$"
+    assert by_rule["||tracker.example/click$removeparam"]["all"] is True
+    assert by_rule["||store.example/item$removeparam=~id"]["keep_only"] == ["id"]
+    assert len(c.rules) == 5
+    assert [r.line for r in c.not_for_links] == ["||cdn.example/x.js$script,removeparam=v"]
+    assert sorted(r.line for r, _why in c.not_expressible) == ["||ads.example^$removeparam=r,domain=news.example",
+                                                             "||sso.example^$removeparam=q,app=foo.exe"]
+    assert [k["rule"] for k in c.keep] == ["@@||tix.example^$removeparam=irclickid",
+                                            "@@||web.archive.org/*/http$removeparam"]
+    assert c.keep[1]["params"] == [".*"]
+
+
+def test_firefox_query_stripping_names_are_read_from_records_or_the_pref(tmp_path):
+    names = ["__hsfp", "__hssc", "__hstc", "__s", "_hsenc", "_openstat", "dclid", "fbclid", "gbraid", "gclid",
+             "hsCtaTracking", "igshid", "mc_eid", "ml_subscriber", "ml_subscriber_hash", "msclkid", "oft_c", "oft_ck",
+             "oft_d", "oft_id", "oft_ids", "oft_k", "oft_lk", "oft_sk", "oly_anon_id", "oly_enc_id", "rb_clickid",
+             "s_cid", "twclid", "vero_conv", "vero_id", "wbraid", "wickedid", "yclid"]
+    pref = tmp_path / "pref.txt"
+    pref.write_text(" ".join(reversed(names)) + "\n", "utf-8")
+    records = tmp_path / "records.json"
+    records.write_text(json.dumps({"data": [{"stripList": names[:10], "allowList": []}, {"stripList": names[10:]}]}))
+    assert conv.read_firefox_qs(pref) == conv.read_firefox_qs(records) == {"names": sorted(names)}
+    assert load("urls_lists")["global"]["firefox-qs"] == {"names": sorted(names)}

@@ -243,7 +243,8 @@ def test_print_coverage(clearurls, lists, capsys):
         all_c, all_t = sum(covered.values()), sum(total.values())
         print(f"  ClearURLs {'all provider rules':<24} {all_c:>4} / {all_t:<4} {all_c / all_t:6.1%}")
         for name, (hit, n, _miss) in lists.items():
-            print(f"  {name:<34} {hit:>4} / {n:<4} {hit / n:6.1%}")
+            if n:
+                print(f"  {name:<34} {hit:>4} / {n:<4} {hit / n:6.1%}")
         from anonymize.audit.links import check_link
 
         changed = [url for url, out in GENERATED if out != url]
@@ -266,9 +267,9 @@ def test_clearurls_provider_rules_are_covered(clearurls):
 
 
 def test_global_parameter_names_of_adguard_firefox_brave_are_covered(lists):
-    for name in ("adguard global names", "firefox global names", "brave global names"):
+    for name in ("adguard global names", "firefox global names", "brave global names", "firefox-qs global names"):
         hit, n, miss = lists[name]
-        assert n >= 40 and hit / n >= 0.90, (name, miss)
+        assert n >= 30 and hit / n >= 0.90, (name, miss)
 
 
 def test_every_provider_of_the_lists_is_in_the_table():

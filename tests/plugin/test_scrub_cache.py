@@ -131,3 +131,16 @@ def test_a_source_changed_after_prescrub_hashed_it_is_read_again(content_copy, t
     assert run.hashed_key(str(essay), "essays/zz-changing.md") is None
     assert "second version" in reader.read(str(essay))[0]
     state.end()
+
+
+def test_the_cache_key_covers_the_findings_data(monkeypatch):
+    """Cached entries hold each essay's findings: a new gazetteer table or word package must not reuse them."""
+    from anonymize.pelican_plugin.speed import scrub_cache
+
+    assert ".gz" in scrub_cache.SOURCES and (scrub_cache.PLUGIN_DIR / "scrub/findings/places.tsv.gz").is_file()
+    assert {"names", "gender-guesser", "wordfreq"} <= set(scrub_cache.LIBRARIES)
+    before = scrub_cache.fingerprint({})
+    real = scrub_cache.importlib_metadata.version
+    monkeypatch.setattr(scrub_cache.importlib_metadata, "version",
+                        lambda lib: "9.9" if lib == "wordfreq" else real(lib))
+    assert scrub_cache.fingerprint({}) != before

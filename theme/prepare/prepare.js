@@ -11,8 +11,11 @@
   const config = JSON.parse($("prepare-config").textContent);
   const rules = JSON.parse($("prepare-findings-data").textContent);
   const V = window.UnsignedVendor;
-  const finder = window.UnsignedFindings.make(rules, (text, region) =>
-    V.findNumbers(text, { defaultCountry: region, leniency: "POSSIBLE", v2: true }));
+  // The desk's detectors need their word data inflated first (a moment): until then the page checks nothing.
+  let finder = null;
+  const phoneMetadata = window.UnsignedFindings.phoneMetadata(V.metadata, rules);
+  const finderReady = window.UnsignedFindings.load(rules, (text, region) =>
+    V.findNumbers(text, { defaultCountry: region, leniency: "POSSIBLE", v2: true }, phoneMetadata));
 
   const state = { photos: [], removed: [], nextPhoto: 1 };
   const text = $("prepare-text");
@@ -367,6 +370,7 @@
   // ---- findings ------------------------------------------------------------------------------------------------------
   let timer = 0;
   function check() {
+    if (!finder) return;
     const body = text.value;
     const title = $("prepare-title").value;
     const found = finder.detect(body);
@@ -466,7 +470,11 @@
     $("prepare-reply-address").disabled = none;
   });
   $("prepare-reply-address").disabled = $("prepare-reply-kind").value === "none";
-  window.UnsignedPrepare = { detect: finder.detect };  // the page's own detector, for tests and the curious
-  document.documentElement.classList.add("prepare-ready");
-  check();
+  $("prepare-summary").textContent = "Loading the desk's checks (names, places, numbers)…";
+  finderReady.then((ready) => {
+    finder = ready;
+    window.UnsignedPrepare = { detect: finder.detect };  // the page's own detector, for tests and the curious
+    document.documentElement.classList.add("prepare-ready");
+    check();
+  });
 })();

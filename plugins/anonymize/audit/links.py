@@ -28,6 +28,22 @@ def _host_regex(hosts: list[str], path: str) -> str:
     return rf"^https?://(?:[^@/?#]*@)?(?:[a-z0-9-]+\.)*(?:{alts})\.?(?::\d+)?" + (path or r"(?:[/?#]|$)")
 
 
+def _tld_hosts(hosts: list[str]) -> str:
+    """Hosts as uBO writes them (`name.*` is any top-level domain) and their sub-domains, at a URL's start."""
+    alts = "|".join(re.escape(h[:-2]) + r"\.[a-z0-9.-]+" if h.endswith(".*") else re.escape(h) for h in hosts)
+    return rf"^https?://(?:[^@/?#]*@)?(?:[a-z0-9-]+\.)*(?:{alts})\.?(?::\d+)?(?:[/?#]|$)"
+
+
+def _list_rule_text(spec: dict) -> str:
+    """A list rule's URL pattern, its sites and the sites it skips as one regex for `match`."""
+    text = ""
+    if spec.get("hosts"):
+        text += f"(?={_tld_hosts(spec['hosts'])})"
+    if spec.get("except_hosts"):
+        text += f"(?!{_tld_hosts(spec['except_hosts'])})"
+    return text + (spec.get("pattern") or "^https?://")
+
+
 def _literals(pattern: str) -> tuple[str, ...]:
     """Lower-cased strings one of which any match contains (the longest such run), or () for none found."""
     def walk(items) -> list[tuple[str, ...]]:
@@ -93,8 +109,17 @@ class _Table:
     unless: dict[str, re.Pattern]
     exempt: set[str]
     scoped: dict[str, set[str]]
-    keep: list[tuple[tuple[str, ...], re.Pattern, re.Pattern]]  # (literals, URL pattern, names kept)
+    keep: list[tuple[str, list[str]]]  # (URL pattern, names kept): compiled on first use, in `compiled`
+    keep_finder: ahocorasick.Automaton  # literal -> the keeps requiring it
+    keep_always: set[int]
+    compiled: dict[int, tuple[re.Pattern, re.Pattern]]
     untouched: re.Pattern
+
+    def kept(self, i: int) -> tuple[re.Pattern, re.Pattern]:
+        if i not in self.compiled:
+            text, params = self.keep[i]
+            self.compiled[i] = (re.compile(text, re.I), re.compile("|".join(f"(?:{x})" for x in params), re.I))
+        return self.compiled[i]
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +131,12 @@ def _table() -> _Table:
             text = p.get("pattern") or _host_regex(p["hosts"], p.get("path", ""))
             providers.append(_Provider(p, p["name"] if source == "ours" else f"{p['name']} (ClearURLs)",
                                        text, _literals(text)))
+    for p in lists.get("param_rules", []):  # a list's removeparam rule for a URL pattern or some sites
+        text = _list_rule_text(p)
+        lits = _literals(text) or tuple(h.removesuffix(".*").lower() for h in p.get("hosts", [])) or (
+            _literals(p["pairs"]) if p.get("pairs") else ())
+        providers.append(_Provider({**p, "params": [re.escape(n) for n in p.get("names", [])]},
+                                   f"{p['rule']} ({p['source']})", text, lits))
     finder = ahocorasick.Automaton()
     needing: dict[str, list[int]] = {}
     for i, p in enumerate(providers):
@@ -131,12 +162,28 @@ def _table() -> _Table:
         for h, params in hosts.items():
             scoped.setdefault(h.lower(), set()).update(n.lower() for n in params if n.lower() not in never)
     keep = []
-    for k in ours.get("keep", []):
-        text = k.get("pattern") or _host_regex(k["hosts"], k.get("path", ""))
-        kept_names = re.compile("|".join(f"(?:{x})" for x in k["params"]), re.I)
-        keep.append((_literals(text), re.compile(text, re.I), kept_names))
+    keep_finder = ahocorasick.Automaton()
+    keep_needing: dict[str, list[int]] = {}
+    keep_always = set()
+    for i, k in enumerate(ours.get("keep", []) + lists.get("list_keep", [])):
+        text = _list_rule_text(k) if "rule" in k else k.get("pattern") or _host_regex(k["hosts"], k.get("path", ""))
+        keep.append((text, k["params"]))
+        lits = _literals(text) or tuple(h.removesuffix(".*").lower() for h in k.get("hosts", []))
+        for lit in lits:
+            keep_needing.setdefault(lit, []).append(i)
+        if not lits:
+            keep_always.add(i)
+    for lit, ids in keep_needing.items():
+        keep_finder.add_word(lit, ids)
+    keep_finder.make_automaton()
     untouched = re.compile("|".join(f"(?:{x})" for x in ours.get("untouched", {}).get("patterns", [])) or "(?!)", re.I)
-    return _Table(providers, always, finder, names - never, except_hosts, unless, exempt, scoped, keep, untouched)
+    return _Table(providers, always, finder, names - never, except_hosts, unless, exempt, scoped, keep, keep_finder,
+                  keep_always, {}, untouched)
+
+
+def unquote_plus_name(piece: str) -> str:
+    """The name of a query piece as parse_qsl gives it (`+` is a space, percent-escapes decoded)."""
+    return unquote(piece.split("=", 1)[0].replace("+", " "))
 
 
 def check_link(url: str) -> list[str]:
@@ -160,7 +207,12 @@ def check_link(url: str) -> list[str]:
     if "=" in parts.fragment:
         pairs += parse_qsl(parts.fragment, keep_blank_values=True)
     names = [n for n, _ in pairs]
-    kept = [names_rx for lits, rx, names_rx in t.keep if (not lits or any(x in low for x in lits)) and rx.match(url)]
+    raw_pieces = [x for x in (parts.query.split("&") + (parts.fragment.split("&") if "=" in parts.fragment else []))
+                  if x]
+    near = set(t.keep_always)
+    for _end, ids in t.keep_finder.iter(low):
+        near.update(ids)
+    kept = [names_rx for rx, names_rx in (t.kept(i) for i in sorted(near)) if rx.match(url)]
     problems: list[str] = []
     bad: set[str] = set()
     candidates = set(t.always)
@@ -178,11 +230,20 @@ def check_link(url: str) -> list[str]:
         params = p.get("params")
         if params is not None:
             bad |= {n for n in names if params.fullmatch(n) or params.fullmatch(unquote(n))}
+        if s.get("all"):
+            bad |= set(names)
+        if s.get("keep_only"):
+            bad |= {n for n in names if unquote(n).lower() not in {x.lower() for x in s["keep_only"]}}
+        for key, hit in (("pairs", True), ("keep_only_pairs", False)):
+            if s.get(key):
+                rx = re.compile(s[key])
+                bad |= {unquote_plus_name(piece) for piece in raw_pieces if bool(rx.search(unquote(piece))) == hit}
         for raw in p.get("raw"):
             if raw.search(url):
                 problems.append(f"tracking in the path ({p.name}): {url[:100]}")
     labels = host.split(".")
     above = {".".join(labels[i:]) for i in range(len(labels))}  # the host and every domain it is under
+    above |= {".".join(labels[i:j]) + ".*" for i in range(len(labels)) for j in range(i + 1, len(labels))}
     on_host = set().union(*(t.scoped.get(x, set()) for x in above))
     for n in names:
         ln = unquote(n).lower()

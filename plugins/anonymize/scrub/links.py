@@ -1,14 +1,16 @@
 """Clean one URL: unwrap redirect wrappers, drop tracking and share-attribution parameters.
 
 The rules are data: `rules/urls_lists.toml`, generated from the public tracking lists (ClearURLs'
-providers, AdGuard's URL tracking filter, Firefox's and Brave's query-stripping lists) by
-`rules/urls_convert.py`, and `rules/urls.toml`, our own providers (mail security gateways, short links,
+providers, AdGuard's URL tracking filter, Firefox's and Brave's query-stripping lists, uBlock Origin's
+`$removeparam` rules: global names, names per site, `param_rules` for a URL pattern and `list_keep`
+exceptions) by `rules/urls_convert.py`, and `rules/urls.toml`, our own providers (mail security gateways, short links,
 sites the lists miss), the parameters we keep on purpose and the URLs we leave whole. This module only
 knows how to apply them. Every change is returned so the caller can report it, and `None` means the
 link must lose its target.
 
-Speed: a URL is tested only against the providers one of whose required literals (a host word such as
-"amazon", found once from each pattern's parse tree) occurs in it, all found in one Aho-Corasick pass;
+Speed: a URL is tested only against the providers (and exceptions) one of whose required literals (a host
+word such as "amazon", found once from each pattern's parse tree, or by the converter for a list's rule)
+occurs in it, all found in one Aho-Corasick pass;
 the lists' global names are one set; a provider's regexes are compiled when it first meets a URL.
 """
 
@@ -53,9 +55,13 @@ class Provider:
     def __init__(self, spec: dict[str, Any], source: str) -> None:
         self.spec = spec
         self.source = source
-        self.name = spec["name"] if source == "ours" else f"{spec['name']} (ClearURLs)"
-        self.pattern_text = spec.get("pattern") or host_pattern(spec["hosts"], spec.get("path", ""))
-        self.literals = required_literals(self.pattern_text)  # the URL contains one, or the pattern cannot match
+        self.name = spec["name"] if source == "ours" else f"{spec['name']} ({LIST_NAMES.get(source, source)})"
+        if source not in ("ours", "clearurls"):  # a list's removeparam rule: where, then what
+            self.pattern_text = rule_pattern(spec)
+        else:
+            self.pattern_text = spec.get("pattern") or host_pattern(spec["hosts"], spec.get("path", ""))
+        # the URL contains one, or the rule cannot apply (a list's rule carries them, found when it was converted)
+        self.literals = tuple(spec["find"]) if "find" in spec else required_literals(self.pattern_text)
         self.redirect_params: tuple[str, ...] = tuple(spec.get("redirect_params", []))
         self.redirect_encoding: str = spec.get("redirect_encoding", "")
         self.redirect_scheme: str = spec.get("redirect_scheme", "")
@@ -64,6 +70,10 @@ class Provider:
         self.gateway = bool(spec.get("gateway", False))  # unwrapped AND a finding: it names the recipient's employer
         self.has_raw = bool(spec.get("raw"))
         self.examples: tuple[tuple[str, str], ...] = tuple(tuple(e) for e in spec.get("examples", []))
+        self.remove_all = bool(spec.get("all", False))
+        self.keep_only = frozenset(n.lower() for n in spec.get("keep_only", []))
+        self.has_params = bool(spec.get("params") or spec.get("referral") or spec.get("names") or spec.get("pairs")
+                               or self.keep_only or spec.get("keep_only_pairs") or self.remove_all)
 
     @cached_property
     def pattern(self) -> re.Pattern:
@@ -72,7 +82,25 @@ class Provider:
     @cached_property
     def params(self) -> re.Pattern | None:
         """Every parameter rule (and referral-marketing rule) as one pattern: one match per name."""
-        return _one(list(self.spec.get("params", [])) + list(self.spec.get("referral", [])))
+        return _one(list(self.spec.get("params", [])) + list(self.spec.get("referral", []))
+                    + [re.escape(n) for n in self.spec.get("names", [])])
+
+    @cached_property
+    def pairs(self) -> tuple[re.Pattern | None, re.Pattern | None]:
+        """A list's `removeparam=/regex/` (searched in `name=value`), and its inverse `~/regex/`."""
+        return tuple(re.compile(self.spec[k]) if self.spec.get(k) else None  # type: ignore[return-value]
+                     for k in ("pairs", "keep_only_pairs"))
+
+    def removes(self, name: str, decoded: str, pair: str) -> bool:
+        """Whether this provider's parameter rules remove the parameter `name` (its piece is `pair`)."""
+        if self.remove_all:
+            return True
+        if self.keep_only and decoded.lower() not in self.keep_only:
+            return True
+        if self.params is not None and (self.params.fullmatch(name) or self.params.fullmatch(decoded)):
+            return True
+        rx, keep_rx = self.pairs if ("pairs" in self.spec or "keep_only_pairs" in self.spec) else (None, None)
+        return bool(rx and rx.search(unquote(pair))) or bool(keep_rx and not keep_rx.search(unquote(pair)))
 
     @cached_property
     def raw(self) -> tuple[re.Pattern, ...]:
@@ -97,6 +125,25 @@ class Provider:
         return f"Provider({self.name!r})"
 
 
+class Keep:
+    """Names never removed from URLs a pattern matches (ours, and the lists' `@@` exceptions); compiled on
+    first use, as providers are: ~170 of them, and a build's links meet few."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.text = rule_pattern(spec) if "rule" in spec else (
+            spec.get("pattern") or host_pattern(spec["hosts"], spec.get("path", "")))
+        self.literals = tuple(spec["find"]) if "find" in spec else required_literals(self.text)
+        self.params_text: list[str] = spec["params"]
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return _rx(self.text)
+
+    @cached_property
+    def names(self) -> re.Pattern:
+        return _one(self.params_text)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Rules:
     providers: tuple[Provider, ...]
@@ -108,7 +155,10 @@ class Rules:
     global_unless: dict[str, re.Pattern]  # name -> kept when the URL matches
     global_exempt_hosts: frozenset[str]
     scoped: dict[str, frozenset[str]]  # host -> lower-cased names removed on it and its sub-domains
-    keep: tuple[tuple[tuple[str, ...], re.Pattern, re.Pattern], ...]  # (literals, URL pattern, names) never removed
+    any_tld: bool  # some host above is `name.*` (any top-level domain, as uBO writes it)
+    keep: tuple[Keep, ...]
+    keep_automaton: Any  # literal -> indexes of the keeps that need it
+    keep_always: tuple[int, ...]  # keeps with no required literal
     untouched: re.Pattern
     private: re.Pattern
     private_examples: tuple[str, ...]
@@ -122,6 +172,27 @@ def _rx(pattern: str) -> re.Pattern:
 
 def _one(rules: list[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{x})" for x in rules), re.I) if rules else None
+
+
+LIST_NAMES = {"clearurls": "ClearURLs", "ublock": "uBlock filters", "ublock-privacy": "uBlock filters - Privacy",
+              "ublock-unbreak": "uBlock filters - Unbreak", "ubo-urltp": "AdGuard/uBO URL Tracking Protection",
+              "adguard-text": "AdGuard URL Tracking filter"}
+
+
+def rule_pattern(spec: dict[str, Any]) -> str:
+    """A list rule's URL pattern with its sites (`hosts`, `except_hosts`) folded in as lookaheads."""
+    out = ""
+    if spec.get("hosts"):
+        out += "(?=" + any_tld_hosts(spec["hosts"]) + ")"
+    if spec.get("except_hosts"):
+        out += "(?!" + any_tld_hosts(spec["except_hosts"]) + ")"
+    return out + (spec.get("pattern") or r"^https?://")
+
+
+def any_tld_hosts(hosts: list[str]) -> str:
+    """A URL prefix for these hosts and their sub-domains; `name.*` is any top-level domain, as in uBO."""
+    alts = [re.escape(h[:-2]) + r"\.(?:[a-z0-9-]+\.)*[a-z0-9-]+" if h.endswith(".*") else re.escape(h) for h in hosts]
+    return r"^https?://(?:[^@/?#]*@)?(?:[a-z0-9-]+\.)*?(?:" + "|".join(alts) + r")\.?(?::\d+)?(?:[/?#]|$)"
 
 
 def host_pattern(hosts: list[str], path: str = "") -> str:
@@ -177,6 +248,7 @@ def rules() -> Rules:
     ours, lists = load("urls"), load("urls_lists")
     providers = [Provider(p, "ours") for p in ours["providers"]]
     providers += [Provider(p, p.get("source", "lists")) for p in lists.get("providers", [])]
+    providers += [Provider({"name": p["rule"], **p}, p["source"]) for p in lists.get("param_rules", [])]
     index: dict[str, list[int]] = {}
     always = []
     for i, p in enumerate(providers):
@@ -204,10 +276,15 @@ def rules() -> Rules:
     for hosts in lists.get("scoped", {}).values():
         for host, params in hosts.items():
             scoped.setdefault(host.lower(), set()).update(n.lower() for n in params)
-    keep = []
-    for k in ours.get("keep", []):
-        pattern = k.get("pattern") or host_pattern(k["hosts"], k.get("path", ""))
-        keep.append((required_literals(pattern), _rx(pattern), _one(k["params"])))
+    keep = [Keep(k) for k in ours.get("keep", []) + lists.get("list_keep", [])]
+    keep_index: dict[str, list[int]] = {}
+    for i, k in enumerate(keep):
+        for lit in k.literals:
+            keep_index.setdefault(lit, []).append(i)
+    keep_automaton = ahocorasick.Automaton()
+    for lit, ids in keep_index.items():
+        keep_automaton.add_word(lit, tuple(ids))
+    keep_automaton.make_automaton()
     private = ours.get("private", {})
     return Rules(
         providers=tuple(providers),
@@ -219,7 +296,10 @@ def rules() -> Rules:
         global_unless=unless,
         global_exempt_hosts=frozenset(exempt),
         scoped={h: frozenset(n - never) for h, n in scoped.items()},
-        keep=tuple(keep),  # type: ignore[arg-type]
+        any_tld=any(h.endswith(".*") for h in scoped) or any(h.endswith(".*") for v in kept_on.values() for h in v),
+        keep=tuple(keep),
+        keep_automaton=keep_automaton,
+        keep_always=tuple(i for i, k in enumerate(keep) if not k.literals),
         untouched=_one(ours.get("untouched", {}).get("patterns", [])) or re.compile("(?!)"),
         private=_one(private.get("patterns", [])) or re.compile("(?!)"),
         private_examples=tuple(private.get("examples", [])),
@@ -255,6 +335,19 @@ def matching(url: str, r: Rules | None = None) -> list[Provider]:
 
 def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
     """Return the cleaned URL (or None: drop the target) and what changed."""
+    cleaned, changes = _clean_url(url, depth)
+    return cleaned, list(changes)
+
+
+@lru_cache(maxsize=8192)
+def _clean_url(url: str, depth: int) -> tuple[str | None, tuple[Change, ...]]:
+    """clean_url's work, kept per URL: an essay's links are cleaned by the scrubber and again by the findings (which
+    read links as they will be published), and a site links the same pages from many essays."""
+    cleaned, changes = _clean(url, depth)
+    return cleaned, tuple(changes)
+
+
+def _clean(url: str, depth: int) -> tuple[str | None, list[Change]]:
     r = rules()
     url = _CONTROL.sub("", url or "")
     changes: list[Change] = []
@@ -276,7 +369,7 @@ def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
             if target:
                 if depth > 5:
                     return None, [Change("redirect-wrapper", "nested too deep", finding=True)]
-                inner, more = clean_url(target, depth + 1)
+                inner, more = _clean(target, depth + 1)
                 unwrapped = [Change("redirect-wrapper", provider.name)]
                 if provider.gateway:
                     unwrapped.append(Change("mail-gateway", f"{provider.name}: a mail security gateway "
@@ -299,7 +392,7 @@ def clean_url(url: str, depth: int = 0) -> tuple[str | None, list[Change]]:
     return url, changes
 
 
-def _tracking(name: str, url: str, host: str, providers: list[Provider], r: Rules,
+def _tracking(name: str, piece: str, url: str, host: str, providers: list[Provider], r: Rules,
               keep: list[re.Pattern], on_host: frozenset[str], suffixes: list[str]) -> bool:
     decoded = unquote(name)
     if any(k.fullmatch(decoded) for k in keep):
@@ -312,8 +405,7 @@ def _tracking(name: str, url: str, host: str, providers: list[Provider], r: Rule
             return True
     if low in on_host:
         return True
-    return any(p.params is not None and (p.params.fullmatch(name) or p.params.fullmatch(decoded))
-               for p in providers)
+    return any(p.has_params and p.removes(name, decoded, piece) for p in providers)
 
 
 def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, list[str]]:
@@ -323,10 +415,14 @@ def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, l
         return url, []
     host = host_of(url)
     low = url.lower()
-    keep = [names for lits, pattern, names in r.keep
-            if (not lits or any(x in low for x in lits)) and pattern.match(url)]
+    near = set(r.keep_always)
+    for _end, ids in r.keep_automaton.iter(low):
+        near.update(ids)
+    keep = [r.keep[i].names for i in sorted(near) if r.keep[i].pattern.match(url)]
     labels = host.split(".")
     suffixes = [".".join(labels[i:]) for i in range(len(labels))]  # the host and every domain above it
+    if r.any_tld:  # `amazon.*` for www.amazon.co.uk: every run of labels before the last, then `.*`
+        suffixes += [".".join(labels[i:j]) + ".*" for i in range(len(labels)) for j in range(i + 1, len(labels))]
     on_host: frozenset[str] = frozenset().union(*(r.scoped.get(x, ()) for x in suffixes))
     removed: list[str] = []
 
@@ -335,7 +431,7 @@ def _strip_params(url: str, providers: list[Provider], r: Rules) -> tuple[str, l
         out = []
         for piece in pieces:
             name = piece.split("=", 1)[0]
-            if name and _tracking(name, url, host, providers, r, keep, on_host, suffixes):
+            if name and _tracking(name, piece, url, host, providers, r, keep, on_host, suffixes):
                 removed.append(unquote(name))
             elif piece:
                 out.append(piece)

@@ -110,7 +110,11 @@ class Prescrub:
 
 
 def prescrub(settings: Mapping) -> int:
-    """Start scrubbing every uncached source in worker processes; return how many were handed out."""
+    """Start scrubbing every uncached source in worker processes; return how many were handed out.
+
+    Sources are hashed here one after another; each batch goes to the workers as soon as it is known, so they start
+    on the first while the rest are still being read.
+    """
     global _settings
     finish()
     run = state.current().prescrub = Prescrub()
@@ -118,35 +122,41 @@ def prescrub(settings: Mapping) -> int:
     n = workers(settings)
     if cache is None or n < 2:
         return 0
+    _settings = settings
     root = settings.get("PATH", "content")
-    todo: list[tuple[str, str]] = []
-    for path in sources(settings):
+    found = sources(settings)
+    size = max(1, len(found) // (n * 16))  # small batches: Pelican waits for a source's batch only
+    batch: list[tuple[str, str]] = []
+    for path in found:
         stat = path.stat()  # before the read: a file changed meanwhile is simply read again by the build
         raw = path.read_bytes()
         source = source_name(str(path), root)  # as the reader names it, so its hashed_key matches
         key = cache.key(raw, source)
         run.hashed[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, source, key)
         if not cache.has(key):
-            todo.append((str(path), key))
-    if not todo:
-        return 0
-    _settings = settings
-    n = min(n, len(todo))
-    cache.expect_fresh([key for _, key in todo])
-    # Objects inherited from this process stay out of the workers' garbage collections: collecting them would
-    # touch (and so copy) every inherited page in every worker.
-    gc.freeze()
-    context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
-    run.pool = ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_in_worker)
-    run.workers, run.total = n, len(todo)
-    size = max(1, len(todo) // (n * 16))  # small batches: Pelican waits for a source's batch only
-    for i in range(0, len(todo), size):
-        batch = todo[i:i + size]
-        future = run.pool.submit(_scrub_batch, [path for path, _ in batch])
-        run.batches.append(future)
-        for _, key in batch:
-            run.pending[key] = future
-    return len(todo)
+            batch.append((str(path), key))
+            if len(batch) == size:
+                _submit(run, cache, n, batch)
+                batch = []
+    if batch:  # all that is left; if it is all there is (a rebuild), no more workers than sources
+        _submit(run, cache, n if run.pool else min(n, len(batch)), batch)
+    return run.total
+
+
+def _submit(run: Prescrub, cache, n: int, batch: list[tuple[str, str]]) -> None:
+    if run.pool is None:
+        # Objects inherited from this process stay out of the workers' garbage collections: collecting them would
+        # touch (and so copy) every inherited page in every worker.
+        gc.freeze()
+        context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
+        run.pool = ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_in_worker)
+        run.workers = n
+    cache.expect_fresh([key for _, key in batch])
+    future = run.pool.submit(_scrub_batch, [path for path, _ in batch])
+    run.batches.append(future)
+    run.total += len(batch)
+    for _, key in batch:
+        run.pending[key] = future
 
 
 def finish() -> None:

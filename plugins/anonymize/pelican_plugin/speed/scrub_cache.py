@@ -27,15 +27,18 @@ from anonymize.pelican_plugin import state
 
 # The whole plugin package (library, glue, desk, audit): any change to its code or tables invalidates the cache.
 PLUGIN_DIR = Path(__file__).resolve().parents[2]
-LIBRARIES = ("pelican", "markdown", "beautifulsoup4", "selectolax", "nh3", "pillow", "phonenumbers")
+# The packages whose code or data decide what the reader produces (the findings read names, words and places).
+LIBRARIES = ("pelican", "markdown", "beautifulsoup4", "selectolax", "nh3", "pillow", "phonenumbers", "names",
+             "gender-guesser", "wordfreq")
 FORMAT = 1
+SOURCES = {".py", ".toml", ".txt", ".json", ".gz"}  # code, rules and data (the gazetteer is .tsv.gz)
 
 
 def fingerprint(settings: Mapping) -> str:
     """Identity of everything that decides what the reader produces."""
     h = hashlib.sha256(f"format {FORMAT}\n".encode())
     for path in sorted(PLUGIN_DIR.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".toml", ".txt", ".json"} and "__pycache__" not in path.parts:
+        if path.is_file() and path.suffix in SOURCES and "__pycache__" not in path.parts:
             h.update(str(path.relative_to(PLUGIN_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     for lib in LIBRARIES:
         try:

@@ -42,15 +42,23 @@ def findings_for(text: str) -> list[Finding]:
 
 
 def _header_findings(text: str, acked: list[str]) -> list[Finding]:
-    """Findings in the header values a reader sees, each with the line it is on."""
-    found = []
+    """Findings in the header values a reader sees, each with the line it is on.
+
+    The values are read as one text, a paragraph each (no finding spans a paragraph break, and a paragraph's first
+    word has no word before it), so the detectors run once per essay, not once per header line."""
+    values: list[str] = []
+    numbers: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             break
         m = HEADER_LINE.match(line)
-        if m and m.group(1).strip().lower().replace("-", "_") in SHOWN_KEYS:
-            found += [Finding(f.kind, f.text, number) for f in detect(m.group(2).strip(), acked)]
-    return found
+        if m and m.group(1).strip().lower().replace("-", "_") in SHOWN_KEYS and m.group(2).strip():
+            values.append(m.group(2).strip())
+            numbers.append(number)
+    if not values:
+        return []
+    # Value i is on line 2i+1 of the joined text.
+    return [Finding(f.kind, f.text, numbers[(f.line - 1) // 2]) for f in detect("\n\n".join(values), acked)]
 
 
 def unacknowledged(text: str) -> list[str]:

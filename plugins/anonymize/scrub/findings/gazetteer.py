@@ -68,7 +68,13 @@ def generate() -> str:
 
 @lru_cache(maxsize=1)
 def places() -> dict[str, int]:
-    """name -> population, from the committed table."""
+    """name -> population, from the committed table (read once per machine: data_cache.py)."""
+    from anonymize.scrub.findings.data_cache import cached
+
+    return cached("gazetteer", [TABLE, Path(__file__)], _read_table)
+
+
+def _read_table() -> dict[str, int]:
     out = {}
     with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
         for line in fh:

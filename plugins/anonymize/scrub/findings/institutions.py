@@ -13,6 +13,7 @@ Only regulators and public bodies (`[public] names`: CDC, NHS, FDA, ...) are lef
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from anonymize.scrub.findings.lexicon import lexicon
@@ -96,7 +97,8 @@ def institutions(text: str):
         return [t.start for t in toks if t.text in words[kind]] if present & words[kind] else []
 
     suffix_ends = [t.end for t in toks if t.text in words["suffix"]] if present & words["suffix"] else []
-    near = [t.start for t in toks if any(0 <= e - t.start <= REACH for e in suffix_ends)] if suffix_ends else []
+    near = [t.start for t in toks if (k := bisect_left(suffix_ends, t.start)) < len(suffix_ends)
+            and suffix_ends[k] - t.start <= REACH] if suffix_ends else []  # a suffix ends within REACH after it
     for matches in (finditer_at(institution, text, near), finditer_at(institution_of, text, at("of"))):
         for m in matches:
             found = m.group(0)

@@ -20,7 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
+
+from anonymize.scrub.findings.data_cache import cached, package_file
 
 # Census shares are percentages of people; a name held by 1% of people appears in English text at about Zipf 4.8
 # (fitted on the census files and wordfreq: "john" 3.27% -> 5.4, "ana" 0.12% -> 3.9).
@@ -88,13 +90,13 @@ _CENSUS_LINE = re.compile(r"^(\S+) +(\S+)", re.M)
 
 
 def _census(name: str) -> dict[str, float]:
-    text = (resources.files("names") / name).read_text("ascii").lower()
+    text = package_file("names", name).read_text("ascii").lower()
     return {n: float(share) for n, share in _CENSUS_LINE.findall(text)}
 
 
 def _nam_dict() -> dict[str, int]:
     """First names of nam_dict.txt with their highest frequency digit in any country."""
-    path = resources.files("gender_guesser") / "data" / "nam_dict.txt"
+    path = package_file("gender_guesser", "data", "nam_dict.txt")
     out: dict[str, int] = {}
     for line in path.read_bytes().splitlines():  # UTF-8 names in byte columns: 3-28 the name, 30- the countries
         if not line or line[:1] in (b"#", b"=") or len(line) < 31:
@@ -112,7 +114,7 @@ def _nam_dict() -> dict[str, int]:
 def _wordfreq() -> dict[str, float]:
     import msgpack
 
-    with gzip.open(resources.files("wordfreq") / "data" / "small_en.msgpack.gz") as fh:
+    with gzip.open(package_file("wordfreq", "data", "small_en.msgpack.gz")) as fh:
         packed = msgpack.load(fh, raw=False)
     assert packed[0].get("format") == "cB", "wordfreq data format changed"
     out: dict[str, float] = {}
@@ -122,8 +124,18 @@ def _wordfreq() -> dict[str, float]:
     return out
 
 
+_CENSUS = ("dist.female.first", "dist.male.first", "dist.all.last")
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
+    """The lexicon, derived once per machine (data_cache.py) from the packages' files and this module's rules."""
+    inputs = [*(package_file("names", n) for n in _CENSUS), package_file("gender_guesser", "data", "nam_dict.txt"),
+              package_file("wordfreq", "data", "small_en.msgpack.gz"), Path(__file__)]
+    return Lexicon(*cached("lexicon", inputs, _derive))
+
+
+def _derive() -> tuple:
     zipf = _wordfreq()
     shares = _census("dist.female.first")
     for name, share in [*_census("dist.male.first").items(), *(last := _census("dist.all.last")).items()]:
@@ -138,7 +150,7 @@ def lexicon() -> Lexicon:
     # Only words frequent enough to be ordinary can be: a name rarer than _RARE_ENOUGH is a name.
     ordinary = frozenset(w for w, z in zipf.items() if z >= _RARE_ENOUGH and (w in given or w in surnames)
                          and z - lex.expected(w) > _COMMON_EXCESS)
-    return Lexicon(given, surnames, ordinary, zipf, shares, digits)
+    return given, surnames, ordinary, zipf, shares, digits
 
 
 __all__ = ["Lexicon", "lexicon", "COMMON_ZIPF"]

@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from pathlib import Path
 
+from anonymize.scrub.findings.data_cache import cached
 from anonymize.scrub.findings.gazetteer import places as gazetteer_table
 from anonymize.scrub.findings.lexicon import lexicon
 from anonymize.scrub.findings.tables import alternation, tables
@@ -110,7 +112,15 @@ def rooms(text: str):
 
 @lru_cache(maxsize=1)
 def _names() -> tuple[dict[str, int], int, frozenset[str]]:
-    """name -> population (boroughs added), the most words in a name, and the words names begin with."""
+    """name -> population (boroughs added), the most words in a name, and the words names begin with (derived
+    once per machine: data_cache.py)."""
+    here = Path(__file__).parent
+    inputs = [here / "places.tsv.gz", here / "gazetteer.py", here / "tables.toml", Path(__file__)]
+    names, most, firsts = cached("place-names", inputs, _derive_names)
+    return names, most, firsts
+
+
+def _derive_names() -> tuple[dict[str, int], int, frozenset[str]]:
     names = {**gazetteer_table(), **{name: 1_000_000 for name in tables()["places"]["boroughs"]}}
     firsts = frozenset(name.split(" ", 1)[0].rstrip(".,") for name in names)
     return names, max(name.count(" ") + 1 for name in names), firsts
@@ -145,12 +155,10 @@ def gazetteer(text: str):
     for tok in tokens(text):
         if tok.start < end or tok.text not in firsts or not tok.cap:
             continue
-        words = text[tok.start:tok.start + 80].split(" ", most)[:most]
+        words = text[tok.start:tok.start + 80].split("\n", 1)[0].split(" ", most)[:most]  # no name spans a line
         found = None
         for k in range(len(words), 0, -1):
             phrase = " ".join(words[:k])
-            if "\n" in phrase:
-                continue
             stripped = phrase.rstrip(".,;:!?)\"'’”")
             for candidate in (stripped, stripped + ".") if stripped != phrase else (phrase,):
                 pop = names.get(candidate)

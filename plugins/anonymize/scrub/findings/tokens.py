@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 # A capitalised word: letters, with inner hyphens and apostrophes ("O'Brien", "Wieloch-Bolnbach", "John's").
 CAPITAL_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[-'’][^\W\d_]+)*(?:['’]s?(?![\w]))?")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n[ \t\n]*")
 _STARTERS = frozenset(".!?:;\"“”([*#>|•–—-")
 
 
@@ -27,16 +28,8 @@ class Token(NamedTuple):
     gap: str  # the characters between the word before and this one
     before: str  # the word before, lower case ("" at the start)
     before_possessive: bool  # the word before ends in 's ("her mother's ...")
-
-    @property
-    def cap(self) -> bool:
-        """Capitalised (not all capitals unless a single letter)."""
-        t = self.text
-        return len(t) == 1 or not t.isupper()
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    cap: bool  # capitalised (not all capitals unless a single letter)
+    lower: str  # the word in lower case
 
 
 def _before(text: str, start: int) -> tuple[str, str, bool]:
@@ -46,6 +39,8 @@ def _before(text: str, start: int) -> tuple[str, str, bool]:
     while j > lo and not text[j - 1].isalnum():
         j -= 1
     gap = text[j:start]
+    if "\n" in gap and (brk := _BLANK_LINE.search(gap)):  # the word before is in another paragraph: none
+        return "", gap[brk.end():], False
     possessive = False
     if j - 2 >= lo and text[j - 1] in "sS" and text[j - 2] in "'’":
         possessive, j = True, j - 2
@@ -79,7 +74,8 @@ def tokens(text: str) -> tuple[Token, ...]:
         else:
             sentence_start = stripped[-1] in _STARTERS or stripped[0] in ".!?"
         out.append(Token(m.start(), end, word, possessive, not possessive and text[end:end + 1] == ".",
-                         sentence_start, gap, before.lower(), before_possessive))
+                         sentence_start, gap, before.lower(), before_possessive,
+                         len(word) == 1 or not word.isupper(), word.lower()))
     return tuple(out)
 
 
