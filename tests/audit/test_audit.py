@@ -112,6 +112,7 @@ LEAKS = {
     "live markup in the meta line": lambda r: _edit(_essay(r), '<p class="meta">', '<p class="meta"><svg></svg>'),
     "escaped markup in essay text": lambda r: _into_body(
         r, "<p>&lt;a href='https://twitter.com/intent/tweet?url=x%3Fp%3D75608'&gt;a quote&lt;/a&gt;</p>"),
+    "live markup in the summary": lambda r: _edit(_essay(r), '<div class="deck">', '<div class="deck"><img src=x>'),
     "escaped script in feed content": lambda r: _edit(r / "feeds" / "all.atom.xml", '<content type="html">',
                                                       '<content type="html">&amp;lt;script&amp;gt;'),
     "forbidden character in a page": lambda r: _into_body(r, "<p>start\x01of heading</p>"),
@@ -149,6 +150,11 @@ def test_text_that_looks_like_markup_passes_where_it_is_text(clean_site, tmp_pat
     _edit(_essay(root), "<h1>", "<h1>&lt;svg/onload=alert(1)&gt; ")
     _into_body(root, "<p>Quoted: <code>&lt;script src=x&gt;</code></p>")
     _edit(root / "feeds" / "all.atom.xml", "<title>", "<title>&lt;img src=x onerror=alert(1)&gt; ")
+    # a Summary is header text: shown as written in the deck, the description and the feeds' summaries
+    _edit(_essay(root), '<div class="deck">', '<div class="deck">&lt;svg/onload=alert(1)&gt; ')
+    _edit(_essay(root), '<meta name="description" content="', '<meta name="description" content="&lt;b&gt; ')
+    _edit(root / "feeds" / "all.atom.xml", '<summary type="html">', '<summary type="html">&amp;lt;b&amp;gt; ')
+    _edit(root / "feeds" / "all.rss.xml", "<description>", "<description>&amp;lt;b&amp;gt; ")
     assert audit_site(root, POLICY) == []
 
 

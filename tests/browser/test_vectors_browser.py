@@ -6,7 +6,9 @@ script runs (alert, confirm, prompt and print are replaced by recorders before
 any page script, and a vector that runs calls one of them), no element carries
 an event-handler attribute, no request leaves 127.0.0.1, and every marker
 paragraph that Chromium shows when it loads the *unscrubbed* HTML of an essay
-(what Markdown made of it, before the scrubber) is on the built page.
+(what Markdown made of it, before the scrubber) is on the built page. Each
+essay's heading, deck and description show its title and summary as written.
+A last test searches the site with Pagefind's own UI.
 """
 
 from __future__ import annotations
@@ -54,8 +56,12 @@ INSPECT = """() => {
     if (range.getClientRects().length) seen.push(node.data);
   }
   const h1 = document.querySelector("h1");
+  const deck = document.querySelector("article.essay .deck");
+  const description = document.querySelector('meta[name="description"]');
   return {ran: window.__ran, handlers, unsafe, scripts, embeds, title: document.title,
-          text: seen.join("").replace(/\\s+/g, " "), h1: h1 ? h1.innerText : ""};
+          text: seen.join("").replace(/\\s+/g, " "), h1: h1 ? h1.innerText : "",
+          deck: deck ? deck.textContent : "", deckElements: deck ? deck.querySelectorAll("*").length : 0,
+          description: description ? description.content : ""};
 }"""
 
 
@@ -111,7 +117,7 @@ class Loader:
                 self.page.wait_for_timeout(100)
         if found is None:
             found = {"ran": [], "handlers": [], "unsafe": [], "scripts": [], "embeds": [], "title": "", "text": "",
-                     "h1": ""}
+                     "h1": "", "deck": "", "deckElements": 0, "description": ""}
         found["navigated"] = [self.page.url] if self.page.url != url else []
         foreign = [u for u in self.requests if urlsplit(u).scheme not in ("data", "blob", "about")
                    and urlsplit(u).netloc != self.local]
@@ -190,9 +196,81 @@ def test_no_vector_runs_loads_or_loses_prose_on_any_built_page(context, built, s
                     lost.append((v.slug, v.html[:60], missing))
                 if not found["h1"].startswith(f"T{v.index:03d} "):
                     problems.append((v.slug, "h1", found["h1"][:60]))
+                # The summary is text as the title is: the deck and the description show it as written.
+                summary = _shown(f"S{v.index:03d} {v.one_line}")
+                if _shown(found["deck"]) != summary or found["deckElements"]:
+                    problems.append((v.slug, "deck", found["deck"][:60], found["deckElements"]))
+                if _shown(found["description"]) != summary:
+                    problems.append((v.slug, "description", found["description"][:60]))
         loader.close()
     assert len(pages) > 2 * len(every)
     assert problems == []
     assert lost == []
     # The judge saw markers to look for: nearly every vector leaves both visible in Chromium.
     assert sum(len(s) for s in shown_unscrubbed.values()) >= 2 * len(every) * 0.9
+
+
+RESULT = """(slug) => {
+  const results = Array.from(document.querySelectorAll(".pagefind-ui__result"));
+  const mine = results.find(r => r.querySelector("a") &&
+    new RegExp("/essays/" + slug + "(-[^/]*)?/$").test(r.querySelector("a").getAttribute("href")));
+  if (!mine) return null;
+  const title = mine.querySelector(".pagefind-ui__result-title");
+  const excerpt = mine.querySelector(".pagefind-ui__result-excerpt");
+  const handlers = [];
+  for (const el of document.querySelectorAll("*"))
+    for (const attr of el.attributes) if (/^on/i.test(attr.name)) handlers.push(el.localName + " " + attr.name);
+  return {title: title ? title.textContent : null, excerpt: excerpt ? excerpt.textContent : null,
+          tags: excerpt ? Array.from(excerpt.querySelectorAll("*")).map(e => e.localName) : [],
+          titleTags: title ? Array.from(title.querySelectorAll("*")).map(e => e.localName) : [],
+          handlers, ran: window.__ran};
+}"""
+
+
+def test_search_shows_vector_titles_and_summaries_as_text_and_runs_nothing(context, built):
+    """Chromium searches the built vector site with Pagefind's own UI: each result is the writer's text.
+
+    The search index holds every title and summary as text; Pagefind's UI writes
+    a result's excerpt as HTML (its highlight marks). Searched by the summary's
+    label, each vector essay's result shows its title exactly as written and an
+    excerpt with no element but Pagefind's <mark>, while nothing runs, no
+    handler appears and nothing is requested from another host.
+    """
+    out, every = built
+    sample = every[::3]  # every third vector: each family of shapes (cheat sheet, mXSS, WordPress, generated) sampled
+    problems = []
+    with serve(out) as base:
+        loader = Loader(context, base)
+        page = loader.page
+        page.goto(f"{base}/search/index.html", wait_until="load")
+        page.wait_for_selector(".pagefind-ui__search-input")
+        for v in sample:
+            label = f"S{v.index:03d}"
+            page.fill(".pagefind-ui__search-input", label)
+            try:
+                page.wait_for_function(f"(slug) => ({RESULT})(slug) !== null", arg=v.slug, timeout=8000)
+            except PlaywrightError:
+                problems.append((v.slug, "no result"))
+                continue
+            found = page.evaluate(f"(slug) => ({RESULT})(slug)", v.slug)
+            expected_title = " ".join(f"T{v.index:03d} {v.one_line}".split())
+            if " ".join((found["title"] or "").split()) != _shown(expected_title):
+                problems.append((v.slug, "title", (found["title"] or "")[:80]))
+            if set(found["tags"]) - {"mark"} or found["titleTags"] != ["a"]:  # Pagefind's own link
+                problems.append((v.slug, "markup in the result", found["tags"], found["titleTags"]))
+            if label not in (found["excerpt"] or ""):
+                problems.append((v.slug, "excerpt", (found["excerpt"] or "")[:80]))
+            if found["handlers"] or found["ran"]:
+                problems.append((v.slug, "ran", found["handlers"][:3], found["ran"][:3]))
+        foreign = [u for u in loader.requests if urlsplit(u).netloc != loader.local
+                   and urlsplit(u).scheme not in ("data", "blob", "about")]
+        loader.close()
+    assert problems == []
+    assert foreign == []
+
+
+def _shown(text: str) -> str:
+    """A header value as the build leaves it (invisible and forbidden characters go, spaces collapse)."""
+    gone = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\u200b-\u200f\u202a-\u202e"
+                      "\u2060-\u2064\ufeff\u00ad]")
+    return " ".join(gone.sub("", text).split())

@@ -198,7 +198,10 @@ def test_text_keys_become_escaped_markup():
     assert str(title) == "&lt;/TITLE&gt;&lt;SCRIPT&gt;alert(&#34;XSS&#34;);&lt;/SCRIPT&gt; &amp; more"
     # what Pelican's feed writer makes of it (striptags) is the writer's text again
     assert title.striptags() == "</TITLE><SCRIPT>alert(\"XSS\");</SCRIPT> & more"
-    assert page_value("summary", "<p>html</p>") == "<p>html</p>"  # scrubbed HTML, not text
+    # A summary is text too (a short plain description): shown as written, never markup
+    summary = page_value("summary", '<svg/onload=alert(1)> "quoted" & *not emphasis*')
+    assert isinstance(summary, Markup)
+    assert str(summary) == "&lt;svg/onload=alert(1)&gt; &#34;quoted&#34; &amp; *not emphasis*"
 
 
 def test_tag_slugs_come_from_the_text_and_are_bounded():

@@ -93,17 +93,97 @@ def test_header_text_everywhere_on_the_page_is_escaped(built):
     assert problems == []
 
 
-def test_description_is_the_text_of_the_scrubbed_summary(built):
+def test_description_is_the_text_of_the_summary(built):
     result, every = built
+    problems = []
     for v in every:
         page = essay_page(result.output, v)
         head = page.split("</head>", 1)[0]
         metas = re.findall(r"<meta\b[^>]*>", head)
         assert len(metas) == 5, (v.slug, metas)  # charset, viewport, CSP, referrer, description
-        description = re.search(r'<meta name="description" content="([^"]*)">', head)
+        description = re.search(r'<meta name="description" content="([^"<>]*)">', head)
         assert description, v.slug
-        assert description.group(1).startswith(f"S{v.index:03d}"), (v.slug, description.group(1)[:60])
-        assert "<" not in description.group(1)
+        if html.unescape(description.group(1)) != as_text(f"S{v.index:03d} {v.one_line}"):
+            problems.append((v.slug, description.group(1)[:80]))
+    assert problems == []
+
+
+def _decks(page: str) -> list[str]:
+    return re.findall(r'<div class="deck">(.*?)</div>', page, re.S)
+
+
+def test_every_summary_is_text_on_its_page_and_on_every_list(built):
+    """The Summary header is shown as written, as the title is: escaped text in the deck, never markup.
+
+    A summary is a short plain description (index pages, the description,
+    feeds, search): markup in it is the writer's text, shown, never run or
+    scrubbed away.
+    """
+    result, every = built
+    out = result.output
+    problems = []
+    for v in every:
+        expected = as_text(f"S{v.index:03d} {v.one_line}")
+        decks = _decks(essay_page(out, v))
+        if len(decks) != 1 or "<" in decks[0] or html.unescape(decks[0]).strip() != expected:
+            problems.append((v.slug, "deck", decks[:1]))
+    assert problems == []
+    # Index pages, category and tag pages list every essay with its summary as its deck.
+    listed: dict[str, int] = {}
+    for path in output_files(out):
+        if path.suffix == ".html" and not path.relative_to(out).parts[0] == "essays":
+            for deck in _decks(path.read_text("utf-8")):
+                assert "<" not in deck, (path, deck[:80])
+                text = html.unescape(deck).strip()
+                listed[text] = listed.get(text, 0) + 1
+    missing = [v.slug for v in every if listed.get(as_text(f"S{v.index:03d} {v.one_line}"), 0) < 3]
+    assert missing == []  # on an index page, its category's page and its tag's page
+
+
+def test_every_summary_is_text_in_both_feeds(built):
+    """Atom's summary and RSS's description are HTML: the summary comes back as its text, no element in it."""
+    result, every = built
+    out = result.output
+    atom = ET.parse(out / "feeds" / "all.atom.xml").getroot()
+    atom_summaries = {e.findtext(f"{ATOM}summary") for e in atom.iter(f"{ATOM}entry")}
+    rss = ET.parse(out / "feeds" / "all.rss.xml").getroot()
+    rss_descriptions = {i.findtext("description") for i in rss.iter("item")}
+    for found in (atom_summaries, rss_descriptions):
+        assert not any("<" in (s or "") for s in found), [s for s in found if "<" in (s or "")][:3]
+    shown = {html.unescape(s or "").strip() for s in atom_summaries} | {"rss:" + html.unescape(s or "").strip()
+                                                                         for s in rss_descriptions}
+    missing = []
+    for v in every[-50:]:  # the feeds hold the newest 50
+        expected = as_text(f"S{v.index:03d} {v.one_line}")
+        missing += [(v.slug, where) for where, text in (("atom", expected), ("rss", "rss:" + expected))
+                    if text not in shown]
+    assert missing == []
+
+
+def test_the_search_record_holds_the_title_and_the_summary_as_text(built):
+    """Pagefind's record of each essay (what its UI shows) has the title and the summary as the writer's text."""
+    import gzip
+    import json
+
+    result, every = built
+    records = {}
+    for path in (result.output / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        records[record["url"]] = record
+    problems = []
+    for v in every:
+        record = next((r for u, r in records.items() if re.fullmatch(rf"/essays/{v.slug}(-[^/]*)?/", u)), None)
+        if record is None:
+            problems.append((v.slug, "no record"))
+            continue
+        title, summary = as_text(f"T{v.index:03d} {v.one_line}"), as_text(f"S{v.index:03d} {v.one_line}")
+        if record["meta"].get("title") != title:
+            problems.append((v.slug, "title", record["meta"].get("title", "")[:80]))
+        if summary not in " ".join(record["content"].split()):
+            problems.append((v.slug, "summary", record["content"][:120]))
+    assert problems == []
 
 
 @pytest.mark.parametrize("feed", ["all.atom.xml", "all.rss.xml"])

@@ -148,10 +148,13 @@ def check_xml(xml: str, policy) -> list[str]:
         problems += check_link(url)
     # Only content the feed declares as HTML is HTML (Atom content/summary type="html", RSS description);
     # a title, a name or a category is text, and escaped markup there is a reader seeing "<" as text.
+    # A summary is header text too (a writer's Summary, shown as written) or the opening of the essay text,
+    # which is checked on the essay's page and in Atom's content: escaped markup is looked for in essay text only.
     for m in FEED_HTML.finditer(xml):
         embedded = unescape(m.group(2))
         problems += [p for p in check_html(embedded, policy) if not p.startswith("<link")]
-        problems += escaped_markup(embedded)
+        if m.group(1) == "content":
+            problems += escaped_markup(embedded)
     return problems
 
 
@@ -166,11 +169,10 @@ HEAD_TAGS = {"meta", "title", "link"}
 HEAD_META_NAMES = {"viewport", "referrer", "description", "color-scheme", "theme-color"}
 HEAD_LINK_RELS = {"stylesheet", "icon", "alternate", "canonical"}
 HEADINGS = re.compile(r"<(h1|h2|title)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
-# Header-derived regions of an essay page: its header (title, meta line, series, content note; the deck is the
-# scrubbed summary, HTML by design, and is set aside) and its footer (tags, responses, related, neighbours).
+# Header-derived regions of an essay page: its header (title, summary, meta line, series, content note) and its
+# footer (tags, responses, related, neighbours).
 ESSAY_HEADER = re.compile(r"<article class=\"essay\"[^>]*>\s*<header>(.*?)</header>", re.S)
 ESSAY_FOOTER = re.compile(r"<footer data-pagefind-ignore>(.*?)</footer>", re.S)
-DECK = re.compile(r"<div class=\"deck\">.*?</div>(?=\s*<p class=\"meta\">)", re.S)
 HEADER_TAGS = {"h1", "p", "span", "time", "a", "nav", "ol", "ul", "li", "em", "strong", "div", "section", "h2"}
 ANY_TAG = re.compile(r"</?([a-zA-Z][^\s/>]*)")
 # Essay text: the body of an essay or a page. Markup escaped into it is a reader seeing tags as text (an import
@@ -200,7 +202,7 @@ def check_page_structure(html: str) -> list[str]:
             problems.append(f"live markup in a heading (<{m.group(1)}>): <{'>, <'.join(stray)}>")
     for region in (ESSAY_HEADER, ESSAY_FOOTER):
         for m in region.finditer(html):
-            stray = sorted({t.lower() for t in ANY_TAG.findall(DECK.sub("", m.group(1)))} - HEADER_TAGS)
+            stray = sorted({t.lower() for t in ANY_TAG.findall(m.group(1))} - HEADER_TAGS)
             if stray:
                 problems.append(f"live markup in header-derived text: <{'>, <'.join(stray)}>")
     for m in ESSAY_BODY.finditer(html):

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
-from anonymize.desk.markdown_out import html_to_markdown
+from anonymize.desk.markdown_out import html_to_markdown, markdown_text
+from anonymize.scrub.html_tree import parse_document
 
 
 class IntakeError(Exception):
@@ -109,12 +108,15 @@ def _text(path: Path, title: str | None) -> Draft:
     else:
         first, _, body = text.partition("\n")
         title = first.strip()
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
+    # Plain text is shown as typed: Markdown and HTML characters in it are escaped (a "<svg>" typed in a note
+    # would otherwise become markup at the build, and the scrubber would take the prose after it).
+    paragraphs = [markdown_text(" ".join(p.split())) for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
     return Draft(title, "\n\n".join(paragraphs) + "\n", {}, source_format="txt")
 
 
 def _html(html: str, title: str | None, fmt: str) -> Draft:
-    soup = BeautifulSoup(html, "html.parser")
+    """The page's article as the contributor's browser built it (the HTML5 algorithm, as the scrubber reads it)."""
+    soup = parse_document(html)
     found_title = title
     if not found_title:
         h1 = soup.find("h1")

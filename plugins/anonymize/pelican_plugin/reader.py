@@ -93,10 +93,6 @@ class AnonymizingMarkdownReader(MarkdownReader):
         content, metadata = self._convert(source_path, text)
         report = state.current().report
         content = scrub_html(content, source=source, where="body", settings=self.settings, report=report)
-        if isinstance(metadata.get("summary"), str):
-            metadata["summary"] = scrub_html(
-                metadata["summary"], source=source, where="summary", settings=self.settings, report=report
-            )
         identifiers = self._identifiers(text, metadata, source)
         if cache and len(state.current().errors) == errors_before:
             formatted = {

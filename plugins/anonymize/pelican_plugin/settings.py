@@ -34,6 +34,9 @@ ENFORCED: dict[str, Any] = {
     "SLUGIFY_SOURCE": "title",
     # no draft or source files published next to the site
     "OUTPUT_SOURCES": False,
+    # no header is Markdown: a Summary is text as a title is (header_policy.TEXT_KEYS), shown as written on the
+    # page, the index, in the description, the feeds and the search index; markup in it is never live
+    "FORMATTED_FIELDS": [],
 }
 
 # Our own settings and their safe defaults.

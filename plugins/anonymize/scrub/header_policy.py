@@ -179,7 +179,9 @@ def _check_url_and_numbers(kept: dict[str, list[str]], source: str, report: Repo
 # Header keys whose value is printed as text: Pelican treats them as HTML (its feed writer and its slugify
 # strip tags from a title), so they reach Pelican as Markup holding the escaped text: a page prints it as
 # text, a feed gets the text back (tags stripped from escaped text strip nothing; entities decode).
-TEXT_KEYS = frozenset({"title", "series", "content_note"})
+# A summary is one of them: a short plain description (index pages, <meta name="description">, feeds, search),
+# written as a title is; Pelican's Markdown formatting of it is switched off (settings.py, FORMATTED_FIELDS).
+TEXT_KEYS = frozenset({"title", "summary", "series", "content_note"})
 
 
 def page_value(name: str, value: Any) -> Any:

@@ -44,8 +44,14 @@ class LexborTreeBuilder(HTMLTreeBuilder):
                        exclude_encodings=None):
         yield (markup, None, None, False)
 
+    def __init__(self, *args, document: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.document = document
+
     def feed(self, markup: str) -> None:
-        node = _lexbor(markup).root
+        if not markup:  # BeautifulSoup's constructor feeds "" (a document of nothing would still be html/head/body)
+            return
+        node = (LexborHTMLParser(markup, scripting=True) if self.document else _lexbor(markup)).root
         while node is not None:
             self._emit(node)
             node = node.next
@@ -74,9 +80,22 @@ class LexborTreeBuilder(HTMLTreeBuilder):
 
 def parse(html: str) -> BeautifulSoup:
     """The browser's tree of an essay fragment, as a BeautifulSoup tree."""
+    return _soup(html, LexborTreeBuilder())
+
+
+def parse_document(html: str) -> BeautifulSoup:
+    """The browser's tree of a whole page (a contributor's .html, a Word file's HTML): `<html>`, head and body.
+
+    The desk reads a submitted page with it, so what it takes as the essay is
+    what the contributor's browser showed (issue 13: `html.parser` lost the
+    rest of a page after `<svg><style>` and refused `<![>`).
+    """
+    return _soup(html, LexborTreeBuilder(document=True))
+
+
+def _soup(html: str, builder: LexborTreeBuilder) -> BeautifulSoup:
     # BeautifulSoup's constructor would first test the markup for looking like a file name or a URL (and warn);
     # an essay is never either. The soup is made empty, then fed as its constructor feeds it.
-    builder = LexborTreeBuilder()
     soup = BeautifulSoup("", builder=builder)
     builder.soup = soup  # the constructor lets go of it when done
     builder.feed(html)

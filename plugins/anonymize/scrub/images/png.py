@@ -11,7 +11,10 @@ order): an eXIf chunk, ImageMagick's "Raw profile type exif" text chunk, and
 XMP `tiff:Orientation` in an iTXt chunk. The picture is then turned for real
 (decoded, turned and compressed again: the pixels are the same, only the
 compression differs) before those chunks go, and the report says which one
-was used.
+was used. A picture of 16 bits a colour channel, which Pillow holds as 8,
+is turned sample by sample (png_deep.py); an animation (APNG) frame by
+frame, as a viewer composes each (8 bits a channel; a 16-bit animation with
+an orientation is refused, saying what to do).
 """
 
 from __future__ import annotations
@@ -133,24 +136,19 @@ def _first(found: dict[str, int]) -> tuple[str, int]:
 
 def _upright(clean: bytes, turn: int, source: str, removed: list[str], ihdr: bytes, animated: bool) -> Cleaned:
     """Decode, turn and compress again: the same pixels, upright; colour chunks carried over, pHYs turned too."""
-    if animated:
-        raise ImageError(f"an animated PNG with orientation {turn} ({source}) cannot be turned here: "
-                         "export it upright and try again")
     depth, colour_type = ihdr[8], ihdr[9]
-    if depth == 16 and colour_type in (2, 4, 6):
-        raise ImageError(f"a 16-bit colour PNG with orientation {turn} ({source}) cannot be turned here without "
-                         "losing precision: export it upright and try again")
-    from PIL import Image
+    if animated and depth == 16:
+        raise ImageError(f"an animated PNG of 16 bits a channel with orientation {turn} ({source}) cannot be turned "
+                         "without losing precision: export it upright (or turned, at 8 bits a channel) and try again")
+    if depth == 16 and colour_type in (2, 4, 6):  # Pillow holds these as 8 bits: turned sample by sample
+        from anonymize.scrub.images import png_deep
 
-    with Image.open(io.BytesIO(clean)) as im:
-        im.load()
-        transparency = im.info.get("transparency")
-        palette = im.mode == "P"
-        turned = orient.turn(im, turn)
-    turned.info = {}
-    buf = io.BytesIO()
-    turned.save(buf, "PNG", **({"transparency": transparency} if transparency is not None else {}))
-    fresh = buf.getvalue()
+        how = f"orientation {turn} from the {source} (turned upright: same 16-bit pixels, compressed again)"
+        return Cleaned(png_deep.turn(clean, turn, chunks), ".png", [*removed, how], "lossless")
+    if animated:  # a palette's frames become RGBA: its bKGD (an index) and sBIT (three values) no longer fit
+        fresh, palette = _turned_animation(clean, turn), colour_type == 3
+    else:
+        fresh, palette = _turned_still(clean, turn)
     moved = (*COLOUR, b"pHYs", b"bKGD")
     carried = {kind: clean[start + 8:end - 4] for kind, start, end in chunks(clean) if kind in moved}
     out = bytearray(SIGNATURE)
@@ -170,6 +168,49 @@ def _upright(clean: bytes, turn: int, source: str, removed: list[str], ihdr: byt
             before_idat = b""
         out += fresh[start:end]
         if kind == b"IHDR":
-            out += b"".join(chunk(k, carried[k]) for k in COLOUR if k in carried)
-    how = f"orientation {turn} from the {source} (turned upright: same pixels, compressed again)"
+            out += b"".join(chunk(k, carried[k]) for k in COLOUR if k in carried
+                            and not (k == b"sBIT" and animated and palette))
+    what = "every frame turned upright" if animated else "turned upright"
+    how = f"orientation {turn} from the {source} ({what}: same pixels, compressed again)"
     return Cleaned(bytes(out), ".png", [*removed, how], "lossless")
+
+
+def _turned_still(clean: bytes, turn: int) -> tuple[bytes, bool]:
+    """Pillow's PNG of the picture turned (and whether it has a palette)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(clean)) as im:
+        im.load()
+        transparency = im.info.get("transparency")
+        palette = im.mode == "P"
+        turned = orient.turn(im, turn)
+    turned.info = {}
+    buf = io.BytesIO()
+    turned.save(buf, "PNG", **({"transparency": transparency} if transparency is not None else {}))
+    return buf.getvalue(), palette
+
+
+def _turned_animation(clean: bytes, turn: int) -> bytes:
+    """Pillow's APNG of every frame turned: each frame as a viewer composes it, with its duration and the loops.
+
+    Frames are read whole (Pillow applies each frame's disposal and blending),
+    so the turned animation shows the same pixels at the same times; a
+    palette becomes RGBA, which holds every colour exactly.
+    """
+    from PIL import Image, ImageSequence
+    from PIL.PngImagePlugin import Blend, Disposal
+
+    frames, durations = [], []
+    with Image.open(io.BytesIO(clean)) as im:
+        loop = im.info.get("loop", 0)
+        default_image = bool(im.info.get("default_image"))
+        for frame in ImageSequence.Iterator(im):
+            whole = frame.copy() if frame.mode in ("RGB", "RGBA", "L", "LA") else frame.convert("RGBA")
+            frames.append(orient.turn(whole, turn))
+            durations.append(frame.info.get("duration", 0))
+    for frame in frames:
+        frame.info = {}
+    buf = io.BytesIO()
+    frames[0].save(buf, "PNG", save_all=True, append_images=frames[1:], duration=durations, loop=loop,
+                   default_image=default_image, disposal=Disposal.OP_NONE, blend=Blend.OP_SOURCE)
+    return buf.getvalue()

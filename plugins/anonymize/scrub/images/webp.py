@@ -4,7 +4,8 @@ The file ends where its RIFF header says: bytes after that size are dropped and
 reported. When the EXIF chunk (or, without one, the XMP chunk) says the picture
 is turned, it is decoded, turned and encoded again before the chunks go: a
 lossless WebP stays lossless (the same pixels), a lossy one is encoded at
-quality 95. The report says which, and from which chunk.
+quality 95; an animation has every frame turned, each with its duration. The
+report says which, and from which chunk.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class WebP(Parser):
         removed = []
         found: dict[str, int] = {}
         kinds: set[bytes] = set()
+        frame_kinds: set[bytes] = set()  # how each frame of an animation is coded (VP8 lossy, VP8L lossless)
         icc = b""
         while pos < end:
             if pos + 8 > end:
@@ -44,6 +46,8 @@ class WebP(Parser):
             if pos + 8 + length > end:
                 raise ImageError(f"truncated WebP: chunk {kind.decode('latin-1')} runs past the end")
             kinds.add(kind)
+            if kind == b"ANMF":
+                frame_kinds |= _sub_chunks(data[pos + 24:pos + 8 + length])
             chunk = bytearray(data[pos:min(stop, end)])
             if kind in KEEP:
                 if kind == b"VP8X":
@@ -71,30 +75,55 @@ class WebP(Parser):
         source = "EXIF chunk" if "EXIF chunk" in found else next(iter(found), "")
         turn = found.get(source, 1)
         if turn != 1:
+            coded = frame_kinds if b"ANIM" in kinds else kinds
             return _upright(out, turn, source, removed, animated=b"ANIM" in kinds,
-                            lossless=b"VP8L" in kinds and b"VP8 " not in kinds, icc=icc)
+                            lossless=b"VP8L" in coded and b"VP8 " not in coded, icc=icc)
         return Cleaned(out, self.ext, removed, "lossless")
+
+
+def _sub_chunks(payload: bytes) -> set[bytes]:
+    """The kinds of the chunks inside an animation frame (after its 16-byte frame header)."""
+    found, pos = set(), 0
+    while pos + 8 <= len(payload):
+        kind, length = struct.unpack("<4sI", payload[pos:pos + 8])
+        found.add(kind)
+        pos += 8 + length + (length & 1)
+    return found
 
 
 def _upright(clean: bytes, turn: int, source: str, removed: list[str], animated: bool, lossless: bool,
              icc: bytes) -> Cleaned:
-    """Decode, turn and encode again: losslessly when the source was lossless, else at quality 95."""
-    if animated:
-        raise ImageError(f"an animated WebP with orientation {turn} ({source}) cannot be turned here: "
-                         "export it upright and try again")
-    from PIL import Image
+    """Decode, turn and encode again: losslessly when the source was lossless, else at quality 95.
 
-    with Image.open(io.BytesIO(clean)) as im:
-        im.load()
-        turned = orient.turn(im, turn)
-    turned.info = {}
+    An animation is read frame by frame as a viewer composes it (Pillow, through
+    libwebp's decoder) and written again with each frame's duration and the loop
+    count: every frame shows the same pixels, upright.
+    """
+    from PIL import Image, ImageSequence
+
     kwargs: dict = {"lossless": True, "exact": True} if lossless else {"quality": 95}
     if icc:
         kwargs["icc_profile"] = icc
     buf = io.BytesIO()
-    turned.save(buf, "WEBP", **kwargs)
+    with Image.open(io.BytesIO(clean)) as im:
+        if animated:
+            kwargs["loop"] = im.info.get("loop", 0)
+            frames, durations = [], []
+            for frame in ImageSequence.Iterator(im):
+                frames.append(orient.turn(frame.convert("RGBA"), turn))
+                durations.append(frame.info.get("duration", 0))
+        else:
+            im.load()
+            frames, durations = [orient.turn(im, turn)], []
+    for frame in frames:
+        frame.info = {}
+    if animated:
+        frames[0].save(buf, "WEBP", save_all=True, append_images=frames[1:], duration=durations, **kwargs)
+    else:
+        frames[0].save(buf, "WEBP", **kwargs)
     again = WebP().clean(buf.getvalue())  # Pillow's output goes through the same chunk filter
-    how = ("turned upright: same pixels, encoded losslessly again" if lossless
-           else "turned upright, re-encoded at quality 95")
+    what = "every frame turned upright" if animated else "turned upright"
+    how = (f"{what}: same pixels, encoded losslessly again" if lossless
+           else f"{what}, re-encoded at quality 95")
     return Cleaned(again.data, ".webp", [*removed, f"orientation {turn} from the {source} ({how})"],
                    "lossless" if lossless else "re-encoded")
