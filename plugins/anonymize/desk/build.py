@@ -101,8 +101,15 @@ def _build(project: Project, content: str, output: str, settings: str, cache_pat
     audit_cache = None if fresh_audit else Path(cache_path or project.root / "cache").resolve() / "audit"
     if audit_cache:
         extra += ["-e", f"ANONYMIZE_AUDIT_CACHE_PATH={json.dumps(str(audit_cache))}"]
-    # The audit's code loads while Pelican runs (this process only waits for it), not after.
-    loading = threading.Thread(target=importlib.import_module, args=("anonymize.audit",), daemon=True)
+    # The audit's code loads, and the hand-over's path is worked out (reading the settings imports Pelican), while
+    # Pelican starts in its own process, on the core its start leaves free; this process only waits meanwhile.
+    ready: dict[str, Path] = {}
+
+    def load() -> None:
+        importlib.import_module("anonymize.audit")
+        ready["policy"] = project.policy_path(settings, output)
+
+    loading = threading.Thread(target=load, daemon=True)
     loading.start()
     # Pelican says when every file is written (plugin.py); the audit then runs while Pelican's process winds
     # down. Its exit code is still waited for and checked.
@@ -116,8 +123,8 @@ def _build(project: Project, content: str, output: str, settings: str, cache_pat
         if _said_written(proc, read_end) and gate is None:
             loading.join()
             with progress.status("Auditing the built site…"):
-                problems = audit_problems(output, project.policy_path(settings, output), cache_dir=audit_cache,
-                                          root=project.root)
+                policy = ready.get("policy") or project.policy_path(settings, output)  # (it names any error)
+                problems = audit_problems(output, policy, cache_dir=audit_cache, root=project.root)
     finally:
         code = proc.wait()
     if code != 0:  # the plugin has emptied the output folder, as Pelican's wipe first would have
