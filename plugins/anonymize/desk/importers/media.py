@@ -19,8 +19,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-
+from anonymize.scrub.html_tree import parse
 from anonymize.scrub.images import ImageError, clean_bytes
 
 HOSTS = Path(__file__).with_name("media_hosts.toml")
@@ -115,7 +114,7 @@ def localise(html: str, media: Media, folder: Path, base_url: str, notes: list[s
     """
     if "<img" not in html.lower():
         return html, 0
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse(html)
     placed = missing = 0
     for picture in soup.find_all("picture"):  # <source> sets are remote; the <img> inside is the picture
         inner = picture.find("img")
@@ -170,7 +169,7 @@ def unlink_own(html: str, own: tuple[str, ...], notes: list[str], tally: Counter
     """
     if not (own or pages) or "<a" not in html.lower():
         return html
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse(html)
     count = 0
     for a in soup.find_all("a", href=True):
         href = a["href"].strip()

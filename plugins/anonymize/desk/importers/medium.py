@@ -17,10 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
-from bs4 import BeautifulSoup
-
 from anonymize.desk.importers.archive import open_zip, read_text
 from anonymize.desk.importers.core import ExportError, Post, day_of, own_address
+from anonymize.scrub.html_tree import parse_document
 
 POST = re.compile(r"^posts/[^/]+\.html?$", re.I)
 DRAFT = re.compile(r"(^draft_|--DRAFT(?:-[0-9a-f]+)?$)", re.I)
@@ -57,7 +56,7 @@ class Reader:
                 yield self._post(read_text(archive, self.path, name), name, n)
 
     def _post(self, page: str, name: str, n: int) -> Post:
-        soup = BeautifulSoup(page, "html.parser")
+        soup = parse_document(page)
         stem = PurePosixPath(name).stem
         title_el = soup.find(class_="p-name") or soup.find("title")
         title = title_el.get_text(" ", strip=True) if title_el else ""

@@ -17,10 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 from anonymize.desk.importers.archive import open_zip, read_text
 from anonymize.desk.importers.core import ExportError, Post, day_of, own_address
+from anonymize.scrub.html_tree import parse
 
 REQUIRED = ("post_id", "title")
 DROP_CLASSES = ("subscription-widget-wrap", "subscription-widget-wrap-editor", "subscription-widget",
@@ -107,7 +106,7 @@ class Reader:
                     published=day_of(row.get("post_date")))
 
     def _body(self, html: str) -> str:
-        soup = BeautifulSoup(html, "html.parser")
+        soup = parse(html)
         for el in soup.find_all(class_=list(DROP_CLASSES)):
             for a in el.find_all("a", href=True):
                 host = own_address(a["href"]).split("/", 1)[0]
