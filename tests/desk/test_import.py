@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from anonymize.desk.importers import core as import_core
 from anonymize.desk.importers.wordpress_markup import rules, to_html
 from anonymize.desk.review import pending
 from conftest import ROOT, run_build
+from deskrepo import make_repo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -303,22 +303,8 @@ def test_wordpress_markup_rule_examples():
 
 @pytest.fixture
 def site_repo(tmp_path) -> Path:
-    """A copy of the project in a fresh git repository, first commit by the editor."""
-    repo = tmp_path / "site"
-    repo.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        shutil.copy2(ROOT / name, repo / name)
-    for folder in ("plugins", "theme", "content"):
-        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (repo / "submissions").mkdir()
-    (repo / "submissions" / "README.md").write_text("Pending submissions.\n", "utf-8")
-    (repo / ".gitignore").write_text("output\n.sites/\n.unsigned/\ncache/\n__pycache__/\n", "utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", EDITOR[0])
-    git(repo, "config", "user.email", EDITOR[1])
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Site as the editor has it")
-    return repo
+    """A copy of the project in a fresh git repository, first commit by the editor (deskrepo.make_repo)."""
+    return make_repo(tmp_path)
 
 
 def test_invoke_import_then_accept_build_and_audit(site_repo, tmp_path):
