@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -46,7 +47,8 @@ def folder() -> Path | None:
 
 
 def _digest(name: str, inputs: Iterable[Path]) -> str:
-    h = hashlib.sha256(_FORMAT + b"\0" + name.encode())
+    # marshal's format belongs to the Python version that wrote it
+    h = hashlib.sha256(_FORMAT + b"\0" + name.encode() + f"\0{sys.version_info[:2]}\0{marshal.version}".encode())
     for path in inputs:
         h.update(b"\0" + str(path.name).encode() + b"\0")
         h.update(path.read_bytes())
