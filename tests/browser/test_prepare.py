@@ -9,7 +9,6 @@ axe-core (light and dark), and the desk's own detector for the agreement of find
 
 from __future__ import annotations
 
-import io
 import json
 import random
 import re
@@ -30,7 +29,7 @@ from findings_corpus import generated
 from bench import corpus
 
 sys.path.insert(0, str(ROOT / "tests" / "desk"))
-from test_desk import git, inv  # noqa: E402
+from deskrepo import git, inv, zipped  # noqa: E402
 from test_desk import site_repo as site_repo  # noqa: E402,F401 (the fixture)
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -95,17 +94,10 @@ def make_docx(path: Path, photo: bytes) -> Path:
                 'officeDocument/2006/relationships/comments" Target="comments.xml"/><Relationship Id="rIdImg1" '
                 'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
                 'Target="media/image1.jpeg"/></Relationships>')
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", types)
-        z.writestr("_rels/.rels", rels)
-        z.writestr("word/document.xml", document)
-        z.writestr("word/_rels/document.xml.rels", doc_rels)
-        z.writestr("word/comments.xml", comments)
-        z.writestr("word/media/image1.jpeg", photo)
-        z.writestr("docProps/core.xml", core)
-        z.writestr("docProps/app.xml", app)
-    path.write_bytes(buf.getvalue())
+    path.write_bytes(zipped({"[Content_Types].xml": types, "_rels/.rels": rels, "word/document.xml": document,
+                             "word/_rels/document.xml.rels": doc_rels, "word/comments.xml": comments,
+                             "word/media/image1.jpeg": photo, "docProps/core.xml": core, "docProps/app.xml": app},
+                            zipfile.ZIP_DEFLATED))
     return path
 
 

@@ -89,12 +89,15 @@ def docx_with_picture(path: Path, picture: bytes, alt: str = "The rota board") -
     doc_rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                 'package/2006/relationships"><Relationship Id="rIdImg1" Type="http://schemas.openxmlformats.org/'
                 'officeDocument/2006/relationships/image" Target="media/image1.jpeg"/></Relationships>')
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", types)
-        z.writestr("_rels/.rels", rels)
-        z.writestr("word/document.xml", document)
-        z.writestr("word/_rels/document.xml.rels", doc_rels)
-        z.writestr("word/media/image1.jpeg", picture)
-    path.write_bytes(buf.getvalue())
+    path.write_bytes(zipped({"[Content_Types].xml": types, "_rels/.rels": rels, "word/document.xml": document,
+                             "word/_rels/document.xml.rels": doc_rels, "word/media/image1.jpeg": picture}))
     return path
+
+
+def zipped(parts: dict[str, str | bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    """A zip archive (a .docx, an export) holding `parts` by name, in order."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return buf.getvalue()

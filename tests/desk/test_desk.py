@@ -8,17 +8,15 @@ that `invoke publish` refuses before the acknowledgement and passes after.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import subprocess
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import imagegen as gen
 import pytest
-from deskrepo import EDITOR, git, inv, make_repo
+from deskrepo import EDITOR, git, inv, make_repo, zipped
 
 
 @pytest.fixture
@@ -163,16 +161,10 @@ def _docx(tmp_path: Path) -> Path:
     doc_rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                 'package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
                 'officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>')
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", types)
-        z.writestr("_rels/.rels", rels)
-        z.writestr("word/document.xml", document)
-        z.writestr("word/_rels/document.xml.rels", doc_rels)
-        z.writestr("word/comments.xml", comments)
-        z.writestr("docProps/core.xml", core)
     path = tmp_path / "Real Author - haikus.docx"
-    path.write_bytes(buf.getvalue())
+    path.write_bytes(zipped({"[Content_Types].xml": types, "_rels/.rels": rels, "word/document.xml": document,
+                             "word/_rels/document.xml.rels": doc_rels, "word/comments.xml": comments,
+                             "docProps/core.xml": core}))
     return path
 
 

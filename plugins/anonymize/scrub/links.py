@@ -243,6 +243,15 @@ def _seq_literals(items: list) -> tuple[str, ...]:
     return max(good, key=_score) if good else ()
 
 
+def _automaton(index: dict[str, list[int]]):
+    """One Aho-Corasick pass over a URL finds every literal of `index` in it, with the rules that need it."""
+    automaton = ahocorasick.Automaton()
+    for lit, ids in index.items():
+        automaton.add_word(lit, tuple(ids))
+    automaton.make_automaton()
+    return automaton
+
+
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     ours, lists = load("urls"), load("urls_lists")
@@ -256,10 +265,7 @@ def rules() -> Rules:
             always.append(i)
         for lit in p.literals:
             index.setdefault(lit, []).append(i)
-    automaton = ahocorasick.Automaton()
-    for lit, ids in index.items():
-        automaton.add_word(lit, tuple(ids))
-    automaton.make_automaton()
+    automaton = _automaton(index)
     never = {n.lower() for n in ours.get("global", {}).get("never", [])}
     names: set[str] = set()
     kept_on: dict[str, set[str]] = {}
@@ -281,10 +287,7 @@ def rules() -> Rules:
     for i, k in enumerate(keep):
         for lit in k.literals:
             keep_index.setdefault(lit, []).append(i)
-    keep_automaton = ahocorasick.Automaton()
-    for lit, ids in keep_index.items():
-        keep_automaton.add_word(lit, tuple(ids))
-    keep_automaton.make_automaton()
+    keep_automaton = _automaton(keep_index)
     private = ours.get("private", {})
     return Rules(
         providers=tuple(providers),

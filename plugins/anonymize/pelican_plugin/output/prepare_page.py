@@ -104,7 +104,8 @@ def page_parts(settings) -> dict:
             pass  # no cache: assembled again next build
     parts["config"] = _json_safe(json.dumps(config))
     script_hashes = " ".join(f"'{_sha256(s)}'" for s in parts["scripts"])
-    parts["csp"] = (f"default-src 'none'; img-src 'self' blob:; style-src '{_sha256(parts['style'])}'; font-src 'self'; "
+    parts["csp"] = (f"default-src 'none'; img-src 'self' blob:; style-src '{_sha256(parts['style'])}'; "
+                    "font-src 'self'; "
                     f"script-src {script_hashes}; connect-src 'none'; worker-src 'none'; frame-src 'none'; "
                     "object-src 'none'; media-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
     return parts
@@ -151,22 +152,29 @@ def _lexicon_blob(modules: Path) -> str:
     for path in sorted(Path(findings.__file__).parent.glob("*")) + [Path(findings_export.__file__)]:
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes())
-    cached = modules / ".cache" / "unsigned-prepare" / f"lexicon-{h.hexdigest()[:24]}.txt"
+    return _kept(modules, f"lexicon-{h.hexdigest()[:24]}.txt", findings_export._lexicon_blob)
+
+
+def _kept(modules: Path, name: str, make) -> str:
+    """The text kept in node_modules/.cache/unsigned-prepare/`name` (named by the hash of what it is made of), or
+    `make()`'s, written there atomically in place of the earlier ones of its kind; a read-only node_modules only
+    means it is made again next time."""
+    cached = modules / ".cache" / "unsigned-prepare" / name
     try:
-        return cached.read_text("ascii")
+        return cached.read_text("utf-8")
     except OSError:
         pass
-    blob = findings_export._lexicon_blob()
+    text = make()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        for old in cached.parent.glob("lexicon-*.txt"):
-            old.unlink()
+        for old in cached.parent.glob(name.split("-", 1)[0] + "-*" + cached.suffix):
+            old.unlink(missing_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(blob, "ascii")
+        tmp.write_text(text, "utf-8")
         os.replace(tmp, cached)
     except OSError:
-        pass  # a read-only node_modules: packed again next time
-    return blob
+        pass
+    return text
 
 
 def _assemble(theme: Path, modules: Path) -> dict:
@@ -194,20 +202,7 @@ def _vendor(entry: Path, modules: Path) -> str:
     h = hashlib.sha256(entry.read_bytes())
     for package in NPM_PACKAGES:
         h.update((modules / package / "package.json").read_bytes())
-    cached = modules / ".cache" / "unsigned-prepare" / f"vendor-{h.hexdigest()[:24]}.js"
-    try:
-        return cached.read_text("utf-8")
-    except OSError:
-        pass
-    vendor = _bundle(entry, modules)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(vendor, "utf-8")
-        os.replace(tmp, cached)
-    except OSError:
-        pass  # a read-only node_modules: bundled again next time
-    return vendor
+    return _kept(modules, f"vendor-{h.hexdigest()[:24]}.js", lambda: _bundle(entry, modules))
 
 
 def _bundle(entry: Path, modules: Path) -> str:
