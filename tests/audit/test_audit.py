@@ -232,3 +232,39 @@ def test_digit_run_pattern_equals_the_plain_one():
         for parts in itertools.product(alphabet, repeat=n):
             text = "".join(parts)
             assert [m.span() for m in RAW_DIGITS.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_long_digit_runs_hold_every_run_a_phone_number_could_be():
+    """LONG_RAW_DIGITS (the phone check's first look) finds each of RAW_DIGITS' runs holding 7 digits or more,
+    where it is; what else it finds (digits inside a tag a short run passes through) is only looked at more."""
+    import random
+
+    from anonymize.audit.text import INLINE_TAG, LONG_RAW_DIGITS, RAW_DIGITS
+
+    assert LONG_RAW_DIGITS.pattern != RAW_DIGITS.pattern
+    rng = random.Random(7)
+    alphabet = ["+", "1", "2", "\u0663", " ", "(", ")", "-", ".", "<b>", "</b>", "<", ">", "a", "<a href='12345678'>"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
+        long_runs = {m.span() for m in LONG_RAW_DIGITS.finditer(text)}
+        for m in RAW_DIGITS.finditer(text):
+            if sum(c.isdigit() for c in INLINE_TAG.sub(" ", m.group(0))) >= 7:
+                assert m.span() in long_runs, text
+
+
+@pytest.mark.parametrize("text", [
+    "plain ascii, nothing hidden",
+    "caf\u00e9 \u00ad soft hyphen, zero\u200bwidth, \u202eoverride\u202c",
+    "emoji \U0001F469\u200d\u2695\ufe0f kept, then a tag \U000E0041 alone and \U0001D173 a musical format mark",
+    "a flag \U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F and \u200c between latin",
+    "\ud800 a lone surrogate, \ufeff a BOM, \U000E0100 a variation selector alone",
+])
+def test_hidden_characters_found_alike_with_and_without_characters_beyond_the_bmp(text, monkeypatch):
+    """The audit picks a faster pattern for text with no character above U+FFFF: both find the same."""
+    from anonymize.audit import text as audit_text
+
+    assert audit_text._beyond_bmp(text) == any(ord(c) > 0xFFFF for c in text)
+    chosen = audit_text._hidden(text)
+    monkeypatch.setattr(audit_text, "_beyond_bmp", lambda _text: True)  # the full pattern, always
+    assert chosen == audit_text._hidden(text)
+    assert bool(chosen) != text.isascii()

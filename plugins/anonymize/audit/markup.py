@@ -71,15 +71,16 @@ def check_html(html: str, policy) -> list[str]:
     for m in STYLE_BLOCK.finditer(html):
         problems += check_css(m.group(1), policy)
     hosts = policy.site_hosts
-    for m in TAG.finditer(html):
-        key = (m.group(1), m.group(2), hosts)
-        found = _SEEN_TAGS.get(key)
+    seen = _SEEN_TAGS
+    for name, attr_text in TAG.findall(html):
+        found = seen.get((name, attr_text, hosts))
         if found is None:
-            found = _tag_problems(m.group(1), m.group(2), policy)
-            if len(_SEEN_TAGS) >= 200_000:
-                _SEEN_TAGS.clear()
-            _SEEN_TAGS[key] = found
-        problems += found
+            found = _tag_problems(name, attr_text, policy)
+            if len(seen) >= 200_000:
+                seen.clear()
+            seen[(name, attr_text, hosts)] = found
+        if found:
+            problems += found
     return problems
 
 
@@ -180,6 +181,7 @@ ANY_TAG = re.compile(r"</?([a-zA-Z][^\s/>]*)")
 ESSAY_BODY = re.compile(
     r"<div class=\"body\">(.*?)</div>\s*<footer|<article class=\"page\"[^>]*>\s*<h1>.*?</h1>(.*?)</article>", re.S
 )
+BODY_OPEN, BODY_END = '<div class="body">', re.compile(r"</div>\s*<footer")  # ESSAY_BODY's first branch, apart
 CODE = re.compile(r"<(pre|code|kbd|samp)\b[^>]*>.*?</\1>", re.S | re.I)
 ANY_TAG_WHOLE = re.compile(TAG.pattern + r"|</[a-zA-Z][^>]*>", re.S)
 ESCAPED_MARKUP = re.compile(r"&lt;(?:/?[a-zA-Z][a-zA-Z0-9:-]*(?=[\s/]|&gt;)|!--|!\[CDATA\[)", re.I)
@@ -205,9 +207,25 @@ def check_page_structure(html: str) -> list[str]:
             stray = sorted({t.lower() for t in ANY_TAG.findall(m.group(1))} - HEADER_TAGS)
             if stray:
                 problems.append(f"live markup in header-derived text: <{'>, <'.join(stray)}>")
-    for m in ESSAY_BODY.finditer(html):
-        problems += escaped_markup(m.group(1) or m.group(2) or "")
+    for body in _essay_bodies(html):
+        problems += escaped_markup(body)
     return problems
+
+
+def _essay_bodies(html: str) -> list[str]:
+    """What ESSAY_BODY finds, in order. An essay's body is found with C's substring search (its opening, then the
+    first end after it, which is what the pattern's lazy `(.*?)` finds); `re` would step through the body
+    position by position. A page's body (an <article class="page">) is left to the pattern itself."""
+    if '<article class="page"' in html:
+        return [m.group(1) or m.group(2) or "" for m in ESSAY_BODY.finditer(html)]
+    bodies, pos = [], 0
+    while (start := html.find(BODY_OPEN, pos)) >= 0:
+        end = BODY_END.search(html, start + len(BODY_OPEN))
+        if end is None:
+            break
+        bodies.append(html[start + len(BODY_OPEN):end.start()])
+        pos = end.end()
+    return bodies
 
 
 def escaped_markup(html: str) -> list[str]:
@@ -221,18 +239,34 @@ def escaped_markup(html: str) -> list[str]:
 def _head_problems(head: str) -> list[str]:
     problems = []
     head = TITLE_TEXT.sub(lambda m: m.group(1) + m.group(3), head)  # the title's text is text (checked above)
-    for m in TAG.finditer(head):
-        tag = m.group(1).lower()
-        attrs = {a.group(1).lower(): unescape(a.group(2) or a.group(3) or a.group(4) or "")
-                 for a in ATTR.finditer(m.group(2) or "")}
-        if tag not in HEAD_TAGS:
-            problems.append(f"live markup in the head: <{tag}>")
-        elif tag == "meta" and not ("charset" in attrs or attrs.get("name", "").lower() in HEAD_META_NAMES
-                                    or attrs.get("http-equiv", "").lower() == "content-security-policy"):
-            problems.append(f"unexpected <meta> in the head: {' '.join(sorted(attrs))[:60]}")
-        elif tag == "link" and not set(attrs.get("rel", "").lower().split()) & HEAD_LINK_RELS:
-            problems.append(f"unexpected <link> in the head: rel={attrs.get('rel', '')[:40]}")
-    text = re.sub(r"<[^>]*>", "", head).strip()
+    for name, attr_text in TAG.findall(head):
+        found = _SEEN_HEAD_TAGS.get((name, attr_text))
+        if found is None:
+            found = _head_tag_problems(name, attr_text)
+            if len(_SEEN_HEAD_TAGS) >= 200_000:
+                _SEEN_HEAD_TAGS.clear()
+            _SEEN_HEAD_TAGS[(name, attr_text)] = found
+        problems += found
+    text = ANY_MARKUP.sub("", head).strip()
     if text:
         problems.append(f"text in the head (markup broke out of an attribute or the title): {text[:60]}")
     return problems
+
+
+ANY_MARKUP = re.compile(r"<[^>]*>")
+# Every page's head repeats most of its tags (charset, viewport, style sheet, feeds): each is judged once.
+_SEEN_HEAD_TAGS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _head_tag_problems(name: str, attr_text: str) -> tuple[str, ...]:
+    tag = name.lower()
+    attrs = {a.group(1).lower(): unescape(a.group(2) or a.group(3) or a.group(4) or "")
+             for a in ATTR.finditer(attr_text or "")}
+    if tag not in HEAD_TAGS:
+        return (f"live markup in the head: <{tag}>",)
+    if tag == "meta" and not ("charset" in attrs or attrs.get("name", "").lower() in HEAD_META_NAMES
+                              or attrs.get("http-equiv", "").lower() == "content-security-policy"):
+        return (f"unexpected <meta> in the head: {' '.join(sorted(attrs))[:60]}",)
+    if tag == "link" and not set(attrs.get("rel", "").lower().split()) & HEAD_LINK_RELS:
+        return (f"unexpected <link> in the head: rel={attrs.get('rel', '')[:40]}",)
+    return ()

@@ -188,7 +188,7 @@ STEPS: dict[str, tuple[Step, ...]] = {
         fix_urls,  # last: nothing moves an essay after this
     ),
     "content_written": (audit_ahead.on_written, stale_output.on_written),
-    "feed_written": (stale_output.on_written,),
+    "feed_written": (audit_ahead.on_written, stale_output.on_written),
     "finalized": (
         image_publish.on_finalized,  # the build passed: cleaned images into the output
         sitemap_dates.on_finalized,

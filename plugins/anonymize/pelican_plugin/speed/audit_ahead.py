@@ -1,4 +1,4 @@
-"""Run the audit's content checks on each page as Pelican writes it, on a core Pelican leaves idle.
+"""Run the audit's content checks on each page and feed as Pelican writes it, on a core Pelican leaves idle.
 
 Pelican renders and writes pages one after another in one process; on any
 machine with a second core, that core waits. The build's audit (`invoke
