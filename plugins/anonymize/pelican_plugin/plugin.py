@@ -29,7 +29,14 @@ from anonymize.pelican_plugin.output import (
     sitemap_dates,
 )
 from anonymize.pelican_plugin.reader import AnonymizingMarkdownReader
-from anonymize.pelican_plugin.speed import audit_ahead, fixed_urls, prescrub, scrub_cache, stale_output
+from anonymize.pelican_plugin.speed import (
+    audit_ahead,
+    fixed_urls,
+    prescrub,
+    scrub_cache,
+    stale_output,
+    unchanged_writes,
+)
 from anonymize.scrub.errors import AnonymizeError, BuildRefused
 from anonymize.scrub.report import report_logger
 
@@ -230,6 +237,7 @@ def register() -> None:
     for name, receiver in RECEIVERS.items():
         if name != "finalized":  # connected at `initialized`, after every plugin's own (connect_finalized)
             getattr(signals, name).connect(receiver)
+    signals.get_writer.connect(unchanged_writes.get_writer)  # the one signal whose answer Pelican uses: a class
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ npm packages pinned in package-lock.json (age-encryption to seal,
 libphonenumber-js to find phone numbers as the desk's phonenumbers does),
 bundled by esbuild from node_modules at build time. The page's
 Content-Security-Policy allows exactly these inline scripts (by hash) and no
-host at all. The assembled parts are cached on disk by the hash of every
-input, so a rebuild costs a few file reads.
+host at all. The assembled parts are kept in node_modules/.cache by the hash
+of every input, as the vendor bundle is, so any build (a cold one too) whose
+inputs did not change costs a few file reads.
 """
 
 from __future__ import annotations
@@ -86,22 +87,15 @@ def page_parts(settings) -> dict:
             raise PreparePageError(str(modules / package), "missing: run `npm ci --ignore-scripts` (package-lock.json "
                                    "pins what the prepare page bundles)")
     config = {"recipient": str(settings.get("ANONYMIZE_DESK_RECIPIENT") or "").strip()}
-    key = _inputs_hash(theme, modules)
-    cache_dir = Path(settings.get("CACHE_PATH") or ROOT / "cache") / "prepare"
-    cached = cache_dir / f"{key}.json"
+    # Kept with the vendor bundle and the word data it is made of: named by the hash of every input (the
+    # findings' code and tables, the theme's files, the pinned packages), so a build's empty cache folder does not
+    # make it pay the patterns' translation again for inputs that did not change.
+    name = f"parts-{_inputs_hash(theme, modules)}.json"
     try:
-        parts = json.loads(cached.read_text("utf-8"))
-    except (OSError, ValueError):
-        parts = _assemble(theme, modules)
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            for old in cache_dir.glob("*.json"):
-                old.unlink()
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_text(json.dumps(parts), "utf-8")
-            os.replace(tmp, cached)
-        except OSError:
-            pass  # no cache: assembled again next build
+        parts = json.loads(_kept(modules, name, lambda: json.dumps(_assemble(theme, modules))))
+    except ValueError:  # a damaged copy: made again, and kept in its place
+        (modules / ".cache" / "unsigned-prepare" / name).unlink(missing_ok=True)
+        parts = json.loads(_kept(modules, name, lambda: json.dumps(_assemble(theme, modules))))
     parts["config"] = _json_safe(json.dumps(config))
     script_hashes = " ".join(f"'{_sha256(s)}'" for s in parts["scripts"])
     parts["csp"] = (f"default-src 'none'; img-src 'self' blob:; style-src '{_sha256(parts['style'])}'; "
