@@ -70,9 +70,12 @@ def test_steps_are_declared_in_order_and_connected_once():
             getattr(signals, name).disconnect(receiver)
 
 
-def test_written_is_said_only_when_nothing_can_change_the_output_after_it():
+def test_written_is_said_only_when_nothing_can_change_the_output_after_it(tmp_path):
     from anonymize.pelican_plugin import plugin
     from pelican import signals
+
+    class Pelican:
+        settings = {"OUTPUT_PATH": str(tmp_path / "site"), "ANONYMIZE_REPORT_PATH": str(tmp_path / "r.json")}
 
     def said(*receivers) -> bytes:
         for r in receivers:
@@ -80,8 +83,8 @@ def test_written_is_said_only_when_nothing_can_change_the_output_after_it():
         read, write = os.pipe()
         os.environ["UNSIGNED_WRITTEN_FD"] = str(write)
         try:
-            plugin.tell_written(object())
-            return os.read(read, 64)
+            plugin.tell_written(Pelican())
+            return os.read(read, 4096)
         finally:
             os.environ.pop("UNSIGNED_WRITTEN_FD", None)
             os.close(read)
@@ -91,8 +94,28 @@ def test_written_is_said_only_when_nothing_can_change_the_output_after_it():
     def another_plugin(sender):  # connected after ours: it could still write into the output
         return None
 
-    assert said(plugin.on_finalized) == b"written\n"
+    # with the audit hand-over's path, which `invoke build` then need not work out from the settings
+    handover = paths.policy_path(Pelican.settings, Pelican.settings["OUTPUT_PATH"])
+    assert said(plugin.on_finalized) == b"written " + handover.encode() + b"\n"
     assert said(plugin.on_finalized, another_plugin) == b""  # invoke build then waits for Pelican's exit
+
+
+def test_invoke_build_reads_the_hand_over_path_pelican_says():
+    """`invoke build` audits with the hand-over path Pelican names; an old-style "written" names none; a Pelican
+    that exits without a word is waited for (None)."""
+    import subprocess
+    import sys
+
+    from anonymize.desk.build import _said_written
+
+    for message, expected in [(b"written /tmp/x y/h\xc3\xa9.json\n", "/tmp/x y/h\u00e9.json"), (b"written\n", ""),
+                              (b"", None), (b"half", None)]:
+        read, write = os.pipe()
+        proc = subprocess.Popen([sys.executable, "-c", f"import os; os.write({write}, {message!r})"],
+                                pass_fds=(write,))
+        os.close(write)
+        assert _said_written(proc, read) == expected, message
+        proc.wait()
 
 
 # --- one state object ------------------------------------------------------------------------------------------

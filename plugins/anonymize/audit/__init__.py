@@ -162,10 +162,6 @@ def check_contents(root: str, rels: list[str], policy: Policy,
     return out
 
 
-def _check_chunk(args) -> list[tuple[str, str, list[str]]]:
-    return check_contents(*args)
-
-
 class AuditCache:
     """Content-check results by the SHA-256 of a file's bytes, under a fingerprint of the audit's code,
     the rule tables, the judging library and the policy: an unchanged page is not read twice.
@@ -205,12 +201,31 @@ class AuditCache:
             pass  # a cache that cannot be written only costs time next build
 
 
+def _audit_files(args) -> list[tuple[str, str, list[str], list[str]]]:
+    """(rel, content key, content problems, name and time problems) of each file; content problems are taken from
+    `known` (by content key) when the same bytes were checked before."""
+    root, rels, policy, known = args
+    out = []
+    for rel in rels:
+        path = os.path.join(root, rel)
+        with open(path, "rb") as fh:
+            data = fh.read()
+        key = content_key(rel, data)
+        found = known.get(key)
+        if found is None:
+            found = check_content(rel, data, policy)
+        out.append((rel, key, found, files.check_name_and_time(rel, path)))
+    return out
+
+
 def audit_site(root: str | os.PathLike, policy: Policy | None = None, workers: int | None = None,
                cache_dir: str | os.PathLike | None = None) -> list[Problem]:
     """Audit every file under `root`; return the problems sorted by path.
 
     With `cache_dir`, content checks of files whose bytes were audited before
-    (under the same code, rules and policy) are reused.
+    (under the same code, rules and policy) are reused. Every file is read,
+    hashed and has its name and time checked every time, by the workers that
+    check its content.
     """
     root = str(root)
     policy = policy or Policy()
@@ -224,30 +239,17 @@ def audit_site(root: str | os.PathLike, policy: Policy | None = None, workers: i
     if not rels:
         return [Problem(".", "the site is empty")]
     cache = AuditCache(cache_dir, policy) if cache_dir else None
-    results: dict[str, tuple[str, list[str]]] = {}
-    todo = rels
-    if cache is not None:
-        todo = []
-        for rel in rels:
-            with open(os.path.join(root, rel), "rb") as fh:
-                key = content_key(rel, fh.read())
-            if key in cache.known:
-                results[rel] = (key, cache.known[key])
-            else:
-                todo.append(rel)
+    known = cache.known if cache is not None else {}
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < 200:
-        checked = _check_chunk((root, todo, policy))
+    if workers <= 1 or len(rels) < 200:
+        checked = _audit_files((root, rels, policy, known))
     else:
-        chunks = [todo[i::workers] for i in range(workers)]
+        chunks = [rels[i::workers] for i in range(workers)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            checked = [r for part in pool.map(_check_chunk, [(root, c, policy) for c in chunks]) for r in part]
-    for rel, key, found in checked:
-        results[rel] = (key, found)
+            checked = [r for part in pool.map(_audit_files, [(root, c, policy, known) for c in chunks]) for r in part]
     if cache is not None:
-        cache.save({key: found for key, found in results.values()})
+        cache.save({key: found for _rel, key, found, _names in checked})
     problems: list[Problem] = []
-    for rel in rels:
-        found = files.check_name_and_time(rel, os.path.join(root, rel)) + results[rel][1]
-        problems += [Problem(rel, what) for what in dict.fromkeys(found)]
+    for rel, _key, found, names in sorted(checked):
+        problems += [Problem(rel, what) for what in dict.fromkeys(names + found)]
     return sorted(problems, key=lambda p: (p.path, p.what))

@@ -101,18 +101,11 @@ def _build(project: Project, content: str, output: str, settings: str, cache_pat
     audit_cache = None if fresh_audit else Path(cache_path or project.root / "cache").resolve() / "audit"
     if audit_cache:
         extra += ["-e", f"ANONYMIZE_AUDIT_CACHE_PATH={json.dumps(str(audit_cache))}"]
-    # The audit's code loads, and the hand-over's path is worked out (reading the settings imports Pelican), while
-    # Pelican starts in its own process, on the core its start leaves free; this process only waits meanwhile.
-    ready: dict[str, Path] = {}
-
-    def load() -> None:
-        importlib.import_module("anonymize.audit")
-        ready["policy"] = project.policy_path(settings, output)
-
-    loading = threading.Thread(target=load, daemon=True)
+    # The audit's code loads while Pelican starts in its own process; this process only waits meanwhile.
+    loading = threading.Thread(target=importlib.import_module, args=("anonymize.audit",), daemon=True)
     loading.start()
-    # Pelican says when every file is written (plugin.py); the audit then runs while Pelican's process winds
-    # down. Its exit code is still waited for and checked.
+    # Pelican says when every file is written, and where its audit hand-over is (plugin.py); the audit then runs
+    # while Pelican's process winds down. Its exit code is still waited for and checked.
     read_end, write_end = os.pipe()
     cmd = pelican_cmd(content, output, settings, "--delete-output-directory", *extra)
     proc = subprocess.Popen(cmd, cwd=project.root, pass_fds=(write_end,),
@@ -120,10 +113,12 @@ def _build(project: Project, content: str, output: str, settings: str, cache_pat
     os.close(write_end)
     problems = None
     try:
-        if _said_written(proc, read_end) and gate is None:
+        handover = _said_written(proc, read_end)
+        if handover is not None and gate is None:
             loading.join()
             with progress.status("Auditing the built site…"):
-                policy = ready.get("policy") or project.policy_path(settings, output)  # (it names any error)
+                # The path only: the audit checks that the hand-over is this site's (Policy.for_site).
+                policy = Path(handover) if handover else project.policy_path(settings, output)
                 problems = audit_problems(output, policy, cache_dir=audit_cache, root=project.root)
     finally:
         code = proc.wait()
@@ -133,24 +128,33 @@ def _build(project: Project, content: str, output: str, settings: str, cache_pat
     if gate is not None:
         gate()
     if problems is None:  # Pelican ended without saying so (another plugin ran after ours), or the gate first
-        loading.join()
+        loading.join()  # (the hand-over's path from the settings, as Pelican did not say it)
         problems = audit_problems(output, project.policy_path(settings, output), cache_dir=audit_cache,
                                   root=project.root)
     report_audit(output, problems)
 
 
-def _said_written(proc: subprocess.Popen, fd: int) -> bool:
-    """Wait until the plugin says the site is written (True) or Pelican exits without saying so (False)."""
+def _said_written(proc: subprocess.Popen, fd: int) -> str | None:
+    """Wait until the plugin says the site is written, and return the audit hand-over's path it names ("" when
+    it names none); None when Pelican exits without saying so."""
+    said = b""
     try:
-        while True:
+        while not said.endswith(b"\n"):
             ready, _, _ = select.select([fd], [], [], 0.1)
-            if ready:
-                return os.read(fd, 64).startswith(b"written")  # b"" at its end: Pelican exited first
-            if proc.poll() is not None:  # gone, though a stray child may still hold the pipe open
+            if not ready and proc.poll() is not None:  # gone, though a stray child may still hold the pipe open
                 ready, _, _ = select.select([fd], [], [], 0)
-                return bool(ready) and os.read(fd, 64).startswith(b"written")
+                if not ready:
+                    break
+            if ready:
+                chunk = os.read(fd, 4096)
+                if not chunk:  # its end: Pelican exited
+                    break
+                said += chunk
     finally:
         os.close(fd)
+    if not said.startswith(b"written"):
+        return None
+    return os.fsdecode(said[len(b"written"):].strip())
 
 
 def _gate(refusals, gate_error, report: str) -> None:

@@ -167,7 +167,10 @@ def tell_written(pelican) -> None:
     receivers = list(signals.finalized.receivers_for(pelican))  # in the order blinker calls them
     try:
         if receivers and receivers[-1] is on_finalized:
-            os.write(int(fd), b"written\n")
+            # With the audit hand-over's path, so that `invoke build` need not read the settings to find it.
+            settings = getattr(pelican, "settings", None) or {}
+            handover = paths.policy_path(settings, settings["OUTPUT_PATH"]) if "OUTPUT_PATH" in settings else ""
+            os.write(int(fd), b"written " + os.fsencode(handover) + b"\n")
         os.close(int(fd))
     except (OSError, ValueError):
         pass  # then invoke build audits once Pelican has exited
