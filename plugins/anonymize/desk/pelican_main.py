@@ -78,5 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _exit(code: int) -> None:
+    """End the process once everything is said: its logs flushed, its files closed (each step closes its own, and
+    the worker pools are shut down). Python's own teardown would free the whole site's objects one by one, a few
+    tenths of a second of CPU that `invoke build` would wait for, taken from the audit running meanwhile."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit(main())
