@@ -331,7 +331,8 @@ def test_speed_machinery_off_gives_byte_identical_output(tmp_path):
     fast = run_build(content, tmp_path / "fast")
     assert fast.returncode == 0, fast.log
     off = settings_with(tmp_path, ANONYMIZE_WORKERS=1, ANONYMIZE_SCRUB_CACHE=False, ANONYMIZE_AUDIT_AHEAD=False,
-                        ANONYMIZE_REWRITE_IN_PLACE=False, ANONYMIZE_FIXED_URLS=False, ANONYMIZE_TEMPLATE_CACHE=False)
+                        ANONYMIZE_REWRITE_IN_PLACE=False, ANONYMIZE_FIXED_URLS=False, ANONYMIZE_TEMPLATE_CACHE=False,
+                        ANONYMIZE_FAST_TAXONOMY=False)
     slow = run_build(content, tmp_path / "slow", settings=off)
     assert slow.returncode == 0, slow.log
 

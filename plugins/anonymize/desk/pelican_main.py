@@ -82,6 +82,8 @@ def _exit(code: int) -> None:
     """End the process once everything is said: its logs flushed, its files closed (each step closes its own, and
     the worker pools are shut down). Python's own teardown would free the whole site's objects one by one, a few
     tenths of a second of CPU that `invoke build` would wait for, taken from the audit running meanwhile."""
+    if sys.getprofile() or sys.gettrace():  # a profiler or coverage writes its results at the normal exit
+        sys.exit(code)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

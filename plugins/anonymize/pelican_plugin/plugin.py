@@ -35,6 +35,7 @@ from anonymize.pelican_plugin.speed import (
     prescrub,
     scrub_cache,
     stale_output,
+    taxonomy_lists,
     unchanged_writes,
 )
 from anonymize.scrub.errors import AnonymizeError, BuildRefused
@@ -141,6 +142,11 @@ def fix_urls(generators) -> None:
         fixed_urls.on_generators(generators)
 
 
+def fast_taxonomy(generators) -> None:
+    if generators and generators[0].settings.get("ANONYMIZE_FAST_TAXONOMY", True):
+        taxonomy_lists.on_generators(generators)
+
+
 def write_report(pelican) -> None:
     """Log every removal and write the machine-readable report (with the findings the publish gate reads)."""
     current = state.current()
@@ -195,6 +201,7 @@ STEPS: dict[str, tuple[Step, ...]] = {
         refuse_if_errors,
         search_index.on_generators,
         audit_ahead.on_generators,
+        fast_taxonomy,  # nothing adds an essay to a tag after this
         fix_urls,  # last: nothing moves an essay after this
     ),
     "content_written": (audit_ahead.on_written, stale_output.on_written),

@@ -74,6 +74,7 @@ DEFAULTS: dict[str, Any] = {
     "ANONYMIZE_AUDIT_AHEAD": True,  # the audit's checks on each page as it is written (speed/audit_ahead.py)
     "ANONYMIZE_REWRITE_IN_PLACE": True,  # Pelican's wipe done after the build (speed/stale_output.py)
     "ANONYMIZE_FIXED_URLS": True,  # essay URLs formatted once (speed/fixed_urls.py)
+    "ANONYMIZE_FAST_TAXONOMY": True,  # tag, category and author lists answer `in` at once (speed/taxonomy_lists.py)
     "ANONYMIZE_TEMPLATE_CACHE": True,  # Jinja's compiled templates kept in CACHE_PATH/templates
     # The largest essay (in bytes of its source) a build takes; a bigger one is refused naming it.
     "ANONYMIZE_MAX_ESSAY_BYTES": DEFAULT_MAX_ESSAY_BYTES,

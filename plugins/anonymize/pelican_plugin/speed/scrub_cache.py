@@ -51,7 +51,8 @@ def fingerprint(settings: Mapping) -> str:
         if (k.startswith("ANONYMIZE_") and k not in {"ANONYMIZE_REPORT_PATH", "ANONYMIZE_SCRUB_CACHE_PATH",
                                                  "ANONYMIZE_AUDIT_CACHE_PATH", "ANONYMIZE_WORKERS",
                                                  "ANONYMIZE_AUDIT_AHEAD", "ANONYMIZE_REWRITE_IN_PLACE",
-                                                 "ANONYMIZE_FIXED_URLS", "ANONYMIZE_TEMPLATE_CACHE"})
+                                                 "ANONYMIZE_FIXED_URLS", "ANONYMIZE_TEMPLATE_CACHE",
+                                                 "ANONYMIZE_FAST_TAXONOMY"})
         or k in {"MARKDOWN", "FORMATTED_FIELDS", "PAGE_PATHS", "ARTICLE_PATHS", "STATIC_PATHS"}
     }
     h.update(json.dumps(relevant, sort_keys=True, default=repr).encode())
