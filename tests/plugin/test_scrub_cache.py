@@ -144,3 +144,22 @@ def test_the_cache_key_covers_the_findings_data(monkeypatch):
     monkeypatch.setattr(scrub_cache.importlib_metadata, "version",
                         lambda lib: "9.9" if lib == "wordfreq" else real(lib))
     assert scrub_cache.fingerprint({}) != before
+
+
+def test_a_rebuilds_changed_sources_go_to_workers_at_once_and_equal_a_cold_build(content_copy, tmp_path):
+    """With a cache there, the first changed source gets a worker of its own before the rest are hashed, later
+    ones the pool; the site is a cold build's, byte for byte."""
+    cache = tmp_path / "scrub-cache"
+    assert run_build(content_copy, tmp_path / "one", "--cache-path", str(cache)).returncode == 0
+    essays = sorted((content_copy / "essays").glob("*.md"))
+    for essay in essays[:3]:
+        essay.write_text(essay.read_text("utf-8") + "\nOne more sentence, written later.\n", "utf-8")
+    again = run_build(content_copy, tmp_path / "two", "--cache-path", str(cache))
+    assert again.returncode == 0, again.log
+    assert re.search(r"scrub cache: \d+ reused, 3 scrubbed", again.log), again.log
+    assert re.search(r"scrubbed 3 of 3 sources in 3 worker processes", again.log), again.log  # 1 early + a pool of 2
+    cold = run_build(content_copy, tmp_path / "cold", "--cache-path", str(tmp_path / "fresh-cache"))
+    assert re.search(r"scrubbed \d+ of \d+ sources in 2 worker processes", cold.log), cold.log  # no early worker
+    two, fresh = _tree(tmp_path / "two"), _tree(tmp_path / "cold")
+    assert sorted(two) == sorted(fresh) and [n for n in fresh if fresh[n] != two[n]] == []
+    assert again.report == cold.report

@@ -64,6 +64,7 @@ class Prescrub:
 
     def __init__(self) -> None:
         self.pool: ProcessPoolExecutor | None = None
+        self.early: ProcessPoolExecutor | None = None  # the one worker started at the first changed source
         self.workers = 0
         self.total = 0
         self.pending: dict[str, Future] = {}  # cache key -> the batch that scrubs it
@@ -94,9 +95,10 @@ class Prescrub:
 
     def finish(self) -> None:
         """Stop the workers (also after a build that stopped half-way)."""
-        if self.pool is None:
+        if self.pool is None and self.early is None:
             return
-        pool, self.pool = self.pool, None
+        pools = [p for p in (self.early, self.pool) if p is not None]
+        self.pool = self.early = None
         done = 0
         for future in self.batches:
             try:
@@ -104,7 +106,8 @@ class Prescrub:
             except Exception:  # noqa: BLE001 - as in wait_for
                 pass
         self.pending.clear()
-        pool.shutdown(wait=True)
+        for pool in pools:
+            pool.shutdown(wait=True)
         gc.unfreeze()
         logger.info("anonymize: scrubbed %d of %d sources in %d worker processes", done, self.total, self.workers)
 
@@ -113,7 +116,9 @@ def prescrub(settings: Mapping) -> int:
     """Start scrubbing every uncached source in worker processes; return how many were handed out.
 
     Sources are hashed here one after another; each batch goes to the workers as soon as it is known, so they start
-    on the first while the rest are still being read.
+    on the first while the rest are still being read. With a cache already there (a rebuild), the first changed
+    source goes at once to a worker of its own: Pelican reads in the same order as this loop, and would otherwise wait
+    at that source for the whole hashing pass and a worker's start (loading the findings' data) one after the other.
     """
     global _settings
     finish()
@@ -126,6 +131,7 @@ def prescrub(settings: Mapping) -> int:
     root = settings.get("PATH", "content")
     found = sources(settings)
     size = max(1, len(found) // (n * 16))  # small batches: Pelican waits for a source's batch only
+    warm = cache.dir.is_dir()
     batch: list[tuple[str, str]] = []
     for path in found:
         stat = path.stat()  # before the read: a file changed meanwhile is simply read again by the build
@@ -134,6 +140,9 @@ def prescrub(settings: Mapping) -> int:
         key = cache.key(raw, source)
         run.hashed[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, source, key)
         if not cache.has(key):
+            if warm and run.early is None and run.pool is None:
+                _submit_early(run, cache, str(path), key)
+                continue
             batch.append((str(path), key))
             if len(batch) == size:
                 _submit(run, cache, n, batch)
@@ -143,16 +152,31 @@ def prescrub(settings: Mapping) -> int:
     return run.total
 
 
+def _pool(n: int) -> ProcessPoolExecutor:
+    # Objects inherited from this process stay out of the workers' garbage collections: collecting them would
+    # touch (and so copy) every inherited page in every worker.
+    gc.freeze()
+    context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
+    return ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_in_worker)
+
+
 def _submit(run: Prescrub, cache, n: int, batch: list[tuple[str, str]]) -> None:
     if run.pool is None:
-        # Objects inherited from this process stay out of the workers' garbage collections: collecting them would
-        # touch (and so copy) every inherited page in every worker.
-        gc.freeze()
-        context = multiprocessing.get_context("fork")  # workers inherit the loaded code and settings
-        run.pool = ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_in_worker)
-        run.workers = n
+        run.pool = _pool(n)
+        run.workers += n
+    _hand(run, run.pool, cache, batch)
+
+
+def _submit_early(run: Prescrub, cache, path: str, key: str) -> None:
+    """The first changed source of a rebuild, to a worker started for it alone (later ones go to the pool)."""
+    run.early = _pool(1)
+    run.workers += 1
+    _hand(run, run.early, cache, [(path, key)])
+
+
+def _hand(run: Prescrub, pool: ProcessPoolExecutor, cache, batch: list[tuple[str, str]]) -> None:
     cache.expect_fresh([key for _, key in batch])
-    future = run.pool.submit(_scrub_batch, [path for path, _ in batch])
+    future = pool.submit(_scrub_batch, [path for path, _ in batch])
     run.batches.append(future)
     run.total += len(batch)
     for _, key in batch:
