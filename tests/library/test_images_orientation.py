@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -443,3 +444,36 @@ def test_png_compressed_xmp_orientation_is_applied():
     assert "orientation 3 from the XMP tiff:Orientation (turned upright: same pixels, compressed again)" \
         in cleaned.removed
     assert rgba(cleaned.data).tobytes() == UPRIGHT.convert("RGBA").tobytes()
+
+
+TURNS_IN_THREADS = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+sys.path[:0] = [{tests!r}, {plugins!r}]
+import imagegen as gen
+from PIL import Image, ImageDraw
+from anonymize.scrub.images.jpeg_rotate import upright
+
+photos = []
+for i in range(8):
+    img = gen.corridor(640 + 16 * i, 480)
+    ImageDraw.Draw(img).text((20 + 9 * i, 30), f"photo {{i}}", fill=(255, 255, 0))
+    photos.append((gen.jpeg_with_metadata(img, orientation=6, quality=90), 6 + i % 3))
+alone = [upright(data, turn) for data, turn in photos]
+assert all(alone), "every photo turns losslessly"
+for _ in range(25):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda p: upright(*p), photos * 2))
+    assert together == alone * 2, "a turn made beside others differs from the same turn made alone"
+print("same")
+"""
+
+
+def test_photos_turned_in_threads_are_turned_as_alone():
+    """`invoke scrub` turns photos in threads; jpeglib's C part keeps markers in globals, so its calls are taken one
+    at a time (jpeg_rotate._LIBJPEG). In a child process: without the lock it crashed (SIGABRT) or mixed photos."""
+    root = Path(__file__).resolve().parents[2]
+    script = TURNS_IN_THREADS.format(tests=str(root / "tests"), plugins=str(root / "plugins"))
+    for _ in range(4):  # without the lock, each child crashed or differed about one time in two
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0 and done.stdout.strip() == "same", (done.returncode, done.stderr[-2000:])

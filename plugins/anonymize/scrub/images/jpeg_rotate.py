@@ -16,6 +16,12 @@ returns None and the caller re-encodes at high quality, and says so.
 jpeglib carries several builds of libjpeg and loads IJG's 6b unless told otherwise; its libjpeg-turbo build
 reads and writes the same coefficients (the output is byte for byte the same) in about two thirds of the time,
 so it is chosen once, before the first turn.
+
+jpeglib's C part keeps the markers it reads and writes in global variables (`gmarker_data`, `gmarker_lengths`,
+`gpos`, `f_unquantized`), and ctypes lets threads into it at once: `invoke scrub` turns photos in threads, and two
+turns at the same moment crashed the process (SIGABRT, seen once in a benchmark run) or could have carried one photo's
+markers into another's output. So every call into jpeglib holds one lock; the coefficient work in numpy between the
+read and the write does not.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ OPERATIONS = {2: "h", 3: "hv", 4: "v", 5: "t", 6: "th", 7: "thv", 8: "tv"}
 FAST_BUILD = "turbo210"
 _chosen = threading.Lock()
 _build_set = False
+_LIBJPEG = threading.Lock()  # jpeglib's C library is not thread-safe (module docstring)
 
 
 def _fast_build(jpeglib) -> None:
@@ -58,8 +65,9 @@ def upright(jpeg: bytes, turn: int) -> bytes | None:
         with open(src, "wb") as fh:
             fh.write(jpeg)
         try:
-            image = jpeglib.read_dct(src)
-            image.load()
+            with _LIBJPEG:
+                image = jpeglib.read_dct(src)
+                image.load()
         except Exception:  # noqa: BLE001 - anything libjpeg cannot read as coefficients: re-encode instead
             return None
         if image.num_components not in (1, 3):
@@ -96,11 +104,12 @@ def upright(jpeg: bytes, turn: int) -> bytes | None:
             arrays[n] = np.empty(p.shape, dtype=np.int16)
             np.multiply(p, flip, out=arrays[n])
         try:
-            out = jpeglib.from_dct(Y=arrays["Y"], Cb=arrays.get("Cb"), Cr=arrays.get("Cr"),
-                                   qt=np.ascontiguousarray(qt), quant_tbl_no=image.quant_tbl_no)
-            out.height, out.width = height, width
-            out.samp_factor = np.ascontiguousarray(samp)
-            out.write_dct(dst)
+            with _LIBJPEG:
+                out = jpeglib.from_dct(Y=arrays["Y"], Cb=arrays.get("Cb"), Cr=arrays.get("Cr"),
+                                       qt=np.ascontiguousarray(qt), quant_tbl_no=image.quant_tbl_no)
+                out.height, out.width = height, width
+                out.samp_factor = np.ascontiguousarray(samp)
+                out.write_dct(dst)
         except Exception:  # noqa: BLE001 - fall back to a re-encode rather than fail on a library limit
             return None
         with open(dst, "rb") as fh:
