@@ -29,6 +29,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HOST = "198.51.100.7"  # TEST-NET-2: never a real host
+
+# The inputs of issue 13 after which html.parser lost the rest of an essay (or refused it), and elements a browser
+# closes where html.parser kept them open: the library's parser and the desk's intake must both keep what follows.
+PARSER_TRAPS = [
+    "<form action='https://evil.invalid/'><input name=q>",
+    "<svg><circle r=1>",
+    "<svg><style>.a{}",
+    "<!--a foo=--!>",
+    "<comment><img src=\"</comment><img src=x onerror=alert(1)//\">",
+    "<![><img src=\"]><img src=x onerror=alert(1)//\">",
+    "<object data=x>",
+    "<button>",
+    "<map name=m>",
+]
 JS = "alert(1)"
 
 # Shapes after the OWASP filter evasion cheat sheet (written anew, hosts and payloads ours).

@@ -29,19 +29,11 @@ from anonymize.scrub.html_tree import parse_document, text_of
 from anonymize.scrub.report import Report
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from vectors import PARSER_TRAPS
 
-# The inputs of issue 13 that lost the rest of the essay (or were refused) under html.parser, and the
-# other elements a browser closes where html.parser kept them open (as tests/library/test_html_tree.py).
+# The parser traps (vectors.py) and three mutation-XSS inputs that nest foreign content in forms and tables.
 TRAPS = [
-    "<form action='https://evil.invalid/'><input name=q>",
-    "<svg><circle r=1>",
-    "<svg><style>.a{}",
-    "<!--a foo=--!>",
-    "<comment><img src=\"</comment><img src=x onerror=alert(1)//\">",
-    "<![><img src=\"]><img src=x onerror=alert(1)//\">",
-    "<object data=x>",
-    "<button>",
-    "<map name=m>",
+    *PARSER_TRAPS,
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
     "<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">",

@@ -308,17 +308,25 @@ def test_animated_png_has_every_frame_turned_exactly(turn, tmp_path):
     cleaned = clean_bytes(data)
     assert f"orientation {turn} from the eXIf chunk (every frame turned upright: same pixels, compressed again)" \
         in cleaned.removed, cleaned.removed
-    frames = _frames(cleaned.data)
-    assert [d for _, d in frames] == [100, 250, 400]
+    frames = _animation_kept(data, cleaned.data, turn, tmp_path, "png")
     assert [f.tobytes() for f, _ in frames] == [f.tobytes() for f in upright]
-    with Image.open(io.BytesIO(cleaned.data)) as im:
-        assert im.info.get("loop") == 3
-    assert planted_in(data) and planted_in(cleaned.data) == []
     if turn == 6:
-        assert orientation_read(exiftool(data, tmp_path, "in.png"))
         tags = exiftool(cleaned.data, tmp_path, "out.png")
-        assert orientation_read(tags) == [] and left(tags) == [], tags
         assert tags["PNG:AnimationFrames"] == 3 and tags["PNG:AnimationPlays"] == 3
+
+
+def _animation_kept(data: bytes, cleaned: bytes, turn: int, tmp_path, suffix: str) -> list:
+    """The cleaned animation's frames, once its timing, loops and lack of metadata are checked (exiftool at 6)."""
+    frames = _frames(cleaned)
+    assert [d for _, d in frames] == [100, 250, 400]
+    with Image.open(io.BytesIO(cleaned)) as im:
+        assert im.info.get("loop") == 3
+    assert planted_in(data) and planted_in(cleaned) == []
+    if turn == 6:
+        assert orientation_read(exiftool(data, tmp_path, f"in.{suffix}"))
+        tags = exiftool(cleaned, tmp_path, f"out.{suffix}")
+        assert orientation_read(tags) == [] and left(tags) == [], tags
+    return frames
 
 
 def test_animated_palette_png_is_turned_exactly():
@@ -345,19 +353,11 @@ def test_animated_webp_has_every_frame_turned(turn, lossless, tmp_path):
         "every frame turned upright, re-encoded at quality 95"
     assert f"orientation {turn} from the EXIF chunk ({how})" in cleaned.removed, cleaned.removed
     assert cleaned.method == ("lossless" if lossless else "re-encoded")
-    frames = _frames(cleaned.data)
-    assert [d for _, d in frames] == [100, 250, 400]
+    frames = _animation_kept(data, cleaned.data, turn, tmp_path, "webp")
     if lossless:
         assert [f.tobytes() for f, _ in frames] == [f.tobytes() for f in upright]
     else:  # lossy in, lossy out: each frame within a small mean difference of the upright original
         assert all(mean_difference(f, u) <= 6 for (f, _), u in zip(frames, upright, strict=True))
-    with Image.open(io.BytesIO(cleaned.data)) as im:
-        assert im.info.get("loop") == 3
-    assert planted_in(data) and planted_in(cleaned.data) == []
-    if turn == 6:
-        assert orientation_read(exiftool(data, tmp_path, "in.webp"))
-        tags = exiftool(cleaned.data, tmp_path, "out.webp")
-        assert orientation_read(tags) == [] and left(tags) == [], tags
 
 
 def _deep_animation(turn: int) -> bytes:

@@ -154,12 +154,18 @@ def check_contents(root: str, rels: list[str], policy: Policy,
     """(rel, content key, content problems) for each file whose key is not in `known`; each file read once."""
     out = []
     for rel in rels:
-        with open(os.path.join(root, rel), "rb") as fh:
-            data = fh.read()
-        key = content_key(rel, data)
-        if key not in known:
-            out.append((rel, key, check_content(rel, data, policy)))
+        key, found = _content_result(root, rel, policy, known)
+        if found is not None:
+            out.append((rel, key, found))
     return out
+
+
+def _content_result(root: str, rel: str, policy: Policy, known) -> tuple[str, list[str] | None]:
+    """(content key, content problems) of a file; problems None when `known` holds its bytes' key already."""
+    with open(os.path.join(root, rel), "rb") as fh:
+        data = fh.read()
+    key = content_key(rel, data)
+    return key, (None if key in known else check_content(rel, data, policy))
 
 
 class AuditCache:
@@ -207,14 +213,9 @@ def _audit_files(args) -> list[tuple[str, str, list[str], list[str]]]:
     root, rels, policy, known = args
     out = []
     for rel in rels:
-        path = os.path.join(root, rel)
-        with open(path, "rb") as fh:
-            data = fh.read()
-        key = content_key(rel, data)
-        found = known.get(key)
-        if found is None:
-            found = check_content(rel, data, policy)
-        out.append((rel, key, found, files.check_name_and_time(rel, path)))
+        key, found = _content_result(root, rel, policy, known)
+        out.append((rel, key, known[key] if found is None else found,
+                    files.check_name_and_time(rel, os.path.join(root, rel))))
     return out
 
 

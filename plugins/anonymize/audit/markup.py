@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from anonymize.audit.links import check_link
@@ -240,13 +241,7 @@ def _head_problems(head: str) -> list[str]:
     problems = []
     head = TITLE_TEXT.sub(lambda m: m.group(1) + m.group(3), head)  # the title's text is text (checked above)
     for name, attr_text in TAG.findall(head):
-        found = _SEEN_HEAD_TAGS.get((name, attr_text))
-        if found is None:
-            found = _head_tag_problems(name, attr_text)
-            if len(_SEEN_HEAD_TAGS) >= 200_000:
-                _SEEN_HEAD_TAGS.clear()
-            _SEEN_HEAD_TAGS[(name, attr_text)] = found
-        problems += found
+        problems += _head_tag_problems(name, attr_text)
     text = ANY_MARKUP.sub("", head).strip()
     if text:
         problems.append(f"text in the head (markup broke out of an attribute or the title): {text[:60]}")
@@ -254,10 +249,9 @@ def _head_problems(head: str) -> list[str]:
 
 
 ANY_MARKUP = re.compile(r"<[^>]*>")
-# Every page's head repeats most of its tags (charset, viewport, style sheet, feeds): each is judged once.
-_SEEN_HEAD_TAGS: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
+@lru_cache(maxsize=200_000)  # every page's head repeats most of its tags (charset, viewport, style sheet, feeds)
 def _head_tag_problems(name: str, attr_text: str) -> tuple[str, ...]:
     tag = name.lower()
     attrs = {a.group(1).lower(): unescape(a.group(2) or a.group(3) or a.group(4) or "")
