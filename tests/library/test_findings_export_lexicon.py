@@ -10,11 +10,10 @@ agreement of the findings themselves in Chromium.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
-from conftest import IN_CI, ROOT
+from conftest import ROOT, require_tool
 
 UNPACK = """
 const fs = require('fs');
@@ -33,12 +32,7 @@ globalThis.UnsignedFindings.unpack(blob).then((lex) => {
 def unpacked() -> dict:
     from anonymize.scrub.findings_export import _lexicon_blob
 
-    node = shutil.which("node")
-    if not node:
-        if IN_CI:
-            pytest.fail("node is required under CI (.ci/run installs it)")
-        pytest.skip("node is not installed")
-    done = subprocess.run([node, "-e", UNPACK, str(ROOT / "theme" / "prepare" / "findings.js")],
+    done = subprocess.run([require_tool("node"), "-e", UNPACK, str(ROOT / "theme" / "prepare" / "findings.js")],
                           input=_lexicon_blob(), capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
 from anonymize.scrub.findings_export import _all_module_patterns, _built_patterns
 from anonymize.scrub.regex_js import Untranslatable, to_js
-from conftest import IN_CI, ROOT
+from conftest import ROOT, require_tool
 
 EDGE = ("Ünïcödé wörds café\u00a0naïve ＃ 12:34 fe80::1 x\u2028y straße Zürich ٣٤٥ ①② a_b\u00b2 "
         "line one\nline two\n\nMay 3 and 3rd May 2024, call +44 161 496 0732, SSN 123-45-6789\n")
@@ -32,15 +31,6 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
-def _node() -> str:
-    path = shutil.which("node")
-    if not path:
-        if IN_CI:
-            pytest.fail("node is required under CI (.ci/run installs it)")
-        pytest.skip("node is not installed")
-    return path
-
-
 def _patterns() -> dict[str, re.Pattern]:
     """Every pattern the export gives (what it cannot give is measured by the browser agreement test)."""
     built, _unavailable = _built_patterns()
@@ -55,7 +45,8 @@ def test_every_findings_pattern_matches_the_same_spans_in_javascript():
     patterns = _patterns()
     assert len(patterns) >= 30
     payload = {"patterns": {k: to_js(p) for k, p in patterns.items()}, "texts": texts}
-    done = subprocess.run([_node(), "-e", RUN], input=json.dumps(payload), capture_output=True, text=True, check=True)
+    done = subprocess.run([require_tool("node"), "-e", RUN], input=json.dumps(payload), capture_output=True, text=True,
+                          check=True)
     got = json.loads(done.stdout)
     matches = 0
     for name, pattern in patterns.items():
@@ -81,8 +72,8 @@ def test_dialect_differences(python, text, spans):
             "const re = new RegExp(source, flags + 'g');"
             "process.stdout.write(JSON.stringify([...text.matchAll(re)].map(m => {"
             "const s = [...text.slice(0, m.index)].length; return [s, s + [...m[0]].length]; })));")
-    done = subprocess.run([_node(), "-e", code], input=json.dumps(js | {"text": text}), capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([require_tool("node"), "-e", code], input=json.dumps(js | {"text": text}),
+                          capture_output=True, text=True, check=True)
     assert [tuple(s) for s in json.loads(done.stdout)] == spans == [m.span() for m in re.finditer(python, text)]
 
 
